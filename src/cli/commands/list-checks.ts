@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import type { CommandModule } from '../kit.js';
+import { emit } from '../run-report.js';
+import { pick, type Lang } from '../../i18n/index.js';
+import { dependenciesOf, type Probe } from '../../model.js';
+import type { DoctorOptions } from '../../options.js';
+
+const HEAD = {
+  sv: { id: 'id', title: 'kontroll', deps: 'kräver', net: 'nätverk', none: '–' },
+  en: { id: 'id', title: 'check', deps: 'needs', net: 'network', none: '–' },
+} as const;
+
+/** `list-checks`: what each probe checks and what it depends on, in the chosen format. */
+export function renderCheckList(probes: readonly Probe<object>[], options: DoctorOptions): string {
+  const lang: Lang = options.lang;
+  const rows = probes.map((p) => ({
+    id: p.id,
+    title: pick(p.title, lang),
+    description: pick(p.description, lang),
+    dependsOn: [...dependenciesOf(p, options)],
+    network: Boolean(p.network),
+  }));
+  if (options.format === 'json') return JSON.stringify({ schemaVersion: 1, checks: rows }, null, 2) + '\n';
+  const h = HEAD[lang];
+  if (options.format === 'markdown') {
+    const lines = [`| ${h.id} | ${h.title} | ${h.deps} |`, '|---|---|---|'];
+    for (const r of rows) {
+      lines.push(`| \`${r.id}\` | **${r.title}**: ${r.description} | ${r.dependsOn.map((d) => `\`${d}\``).join(', ') || h.none} |`);
+    }
+    return lines.join('\n') + '\n';
+  }
+  const width = Math.max(0, ...rows.map((r) => r.id.length));
+  const lines: string[] = [];
+  for (const r of rows) {
+    const extras = [r.dependsOn.length > 0 ? `${h.deps}: ${r.dependsOn.join(', ')}` : '', r.network ? h.net : ''].filter(Boolean);
+    lines.push(`${r.id.padEnd(width)}  ${r.title}${extras.length > 0 ? ` (${extras.join('; ')})` : ''}`);
+    lines.push(`${' '.repeat(width)}  ${r.description}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const listChecksCommand: CommandModule = (program, kit) => {
+  kit
+    .subcommand(program, 'list-checks')
+    .description(kit.help.listChecks)
+    .action(async (_opts, cmd: Command) => {
+      const { options } = kit.options(cmd);
+      kit.setExit((await emit(renderCheckList(kit.deps.probes, options), options, kit.deps.io)) ? EXIT_OK : EXIT_USAGE);
+    });
+};

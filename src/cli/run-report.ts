@@ -1,0 +1,113 @@
+import ora, { type Ora } from 'ora';
+import { pick } from '../i18n/index.js';
+import type { Probe } from '../model.js';
+import type { DoctorOptions } from '../options.js';
+import { renderReport } from '../report/index.js';
+import { exitCodeFor, overallStatus, type RunReport } from '../report/report.js';
+import { WORDS } from '../report/words.js';
+import { runProbes } from '../runner.js';
+import type { System } from '../system.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { EXIT_INTERRUPTED, EXIT_USAGE } from './exit-codes.js';
+import { checkOutputPath, colorLevel, write, writeReportFile, type CliIo } from './io.js';
+
+export interface RunAndReportRequest {
+  readonly probes: readonly Probe<object>[];
+  readonly skip?: readonly string[];
+  readonly options: DoctorOptions;
+  readonly system: System;
+  readonly io: CliIo;
+  readonly signal?: AbortSignal;
+}
+
+/** Run probes, render the report in the chosen format, write it, and give the exit code. */
+export async function runAndReport(request: RunAndReportRequest): Promise<number> {
+  const { options, io, system } = request;
+  if (options.output) await checkOutputPath(options.output);
+
+  // Ctrl-C stops every probe (each is aborted and releases what it holds) and ends with 130.
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  const signal = request.signal ? AbortSignal.any([request.signal, interrupt.signal]) : interrupt.signal;
+
+  const spinner = startSpinner(request);
+  const startedAt = system.clock.now();
+  const t0 = system.clock.monotonicMs();
+  const running = new Set<string>();
+  const results = await runProbes({
+    probes: request.probes,
+    skip: request.skip,
+    options,
+    system,
+    signal,
+    hooks: spinner && {
+      onStart(probe) {
+        running.add(pick(probe.title, options.lang));
+        spinner.text = `${WORDS[options.lang].checking}: ${[...running].join(', ')}`;
+      },
+      onResult(result) {
+        running.delete(pick(result.title, options.lang));
+        spinner.text = `${WORDS[options.lang].checking}: ${[...running].join(', ')}`;
+      },
+    },
+  }).finally(() => {
+    spinner?.stop();
+    process.off('SIGINT', onSigint);
+  });
+  if (signal.aborted) {
+    await write(io.stderr, options.lang === 'sv' ? 'Avbrutet.\n' : 'Interrupted.\n');
+    return EXIT_INTERRUPTED;
+  }
+
+  const report: RunReport = {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    startedAt,
+    durationMs: system.clock.monotonicMs() - t0,
+    platform: { os: system.platform.os, arch: system.platform.arch, node: system.platform.nodeVersion },
+    results,
+  };
+  const text = renderReport(report, {
+    format: options.format,
+    lang: options.lang,
+    showPersonalData: options.showPersonalData,
+    verbose: options.verbose,
+    colorLevel: colorLevel(io, options.color, Boolean(options.output)),
+  });
+  if (!(await emit(text, options, io))) return EXIT_USAGE;
+  return exitCodeFor(overallStatus(results.map((r) => r.status)));
+}
+
+/**
+ * To the file asked for, or stdout. A file that cannot be written loses
+ * nothing: the report goes to stdout, and the result is false (exit code 2).
+ */
+export async function emit(text: string, options: DoctorOptions, io: CliIo): Promise<boolean> {
+  if (!options.output) {
+    await write(io.stdout, text);
+    return true;
+  }
+  try {
+    await writeReportFile(options.output, text);
+    await write(io.stderr, WORDS[options.lang].reportWritten(options.output) + '\n');
+    return true;
+  } catch (err) {
+    await write(io.stdout, text);
+    const reason = err instanceof Error ? err.message : String(err);
+    await write(
+      io.stderr,
+      options.lang === 'sv'
+        ? `Kunde inte spara rapporten i ${options.output} (${reason}); den skrevs till skärmen i stället.\n`
+        : `Could not save the report to ${options.output} (${reason}); it was written to the screen instead.\n`,
+    );
+    return false;
+  }
+}
+
+/** A spinner only for a person watching a text report on a terminal. */
+function startSpinner(request: RunAndReportRequest): Ora | undefined {
+  const { options, io } = request;
+  if (options.format !== 'text' || options.output || options.verbose) return undefined;
+  if (!io.stdout.isTTY || !io.stderr.isTTY || io.env.CI) return undefined;
+  return ora({ stream: io.stderr, text: WORDS[options.lang].checking, color: 'cyan' }).start();
+}

@@ -1,0 +1,52 @@
+/** Every text a user reads exists in Swedish and English. */
+export type Lang = 'sv' | 'en';
+export const LANGS: readonly Lang[] = ['sv', 'en'];
+
+export interface Localized {
+  readonly sv: string;
+  readonly en: string;
+}
+
+/** Build a localized text; Swedish first, since the checklist is Swedish. */
+export function msg(sv: string, en: string): Localized {
+  return { sv, en };
+}
+
+/** The same text in both languages (names, numbers, file paths). */
+export function same(text: string): Localized {
+  return { sv: text, en: text };
+}
+
+export function pick(text: Localized, lang: Lang): string {
+  return text[lang];
+}
+
+/** Join localized parts with a separator, language by language. */
+export function joinLocalized(parts: readonly Localized[], sep: string | Localized): Localized {
+  const s = typeof sep === 'string' ? same(sep) : sep;
+  return { sv: parts.map((p) => p.sv).join(s.sv), en: parts.map((p) => p.en).join(s.en) };
+}
+
+/**
+ * Language from the environment, the POSIX way: the first non-empty of
+ * LC_ALL, LC_MESSAGES, LANG decides. Windows rarely sets these, so fall back to
+ * the locale the runtime reports (the Windows display language).
+ */
+export function langFromEnv(env: Readonly<Record<string, string | undefined>>, runtimeLocale?: string): Lang {
+  for (const name of ['LC_ALL', 'LC_MESSAGES', 'LANG']) {
+    const value = env[name];
+    if (value && value.trim() !== '') return isSwedishLocale(value) ? 'sv' : 'en';
+  }
+  if (runtimeLocale) return isSwedishLocale(runtimeLocale) ? 'sv' : 'en';
+  return 'en';
+}
+
+function isSwedishLocale(locale: string): boolean {
+  // sv, sv_SE.UTF-8, sv-FI, sv_SE@euro; "C" and "POSIX" are not Swedish.
+  return /^sv([_-]|$|\.|@)/i.test(locale.trim());
+}
+
+export function parseLang(value: string): Lang | undefined {
+  const v = value.trim().toLowerCase();
+  return v === 'sv' || v === 'en' ? v : undefined;
+}

@@ -1,0 +1,77 @@
+import type { Localized } from './i18n/index.js';
+import type { DoctorOptions } from './options.js';
+import type { System } from './system.js';
+
+/**
+ * The outcome of one check, typed like flutter doctor's validation types:
+ * - pass:  the thing works
+ * - warn:  it works now, but something needs attention (expires soon, incomplete evidence)
+ * - fail:  the thing is broken and blocks a login; advice says what to do
+ * - skip:  not checked (a prerequisite did not pass, offline mode, not this platform)
+ * - error: the check itself could not complete (timed out, crashed); the answer is unknown
+ */
+export type Status = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
+export const STATUSES: readonly Status[] = ['pass', 'warn', 'fail', 'skip', 'error'];
+
+/** What a probe returns. The runner adds id, title and duration. */
+export interface ProbeOutcome<D extends object = object> {
+  readonly status: Status;
+  /** One line: what was found. Carries the decisive evidence (reader name, days left, issuer). */
+  readonly summary: Localized;
+  /** What to do about it, in plain words. Expected for warn, fail and error. */
+  readonly advice?: Localized;
+  /** A few short evidence lines (each reader, each certificate), shown in verbose text and markdown. */
+  readonly notes?: readonly Localized[];
+  /** Structured evidence for scripts; stable keys, documented per probe. */
+  readonly details?: D;
+}
+
+export interface CheckResult<D extends object = object> extends ProbeOutcome<D> {
+  readonly id: string;
+  readonly title: Localized;
+  readonly durationMs: number;
+}
+
+export interface Probe<D extends object = object> {
+  /** Stable id, used on the command line, in JSON and in the support code. */
+  readonly id: string;
+  readonly title: Localized;
+  /** What it checks, for `list-checks`. */
+  readonly description: Localized;
+  /**
+   * Probes that must pass (or warn) first. When one of them fails, errors or is
+   * skipped, this probe is skipped naming it. May depend on the options
+   * (`card-cert` needs `card` unless certificate files are given).
+   */
+  readonly dependsOn?: readonly string[] | ((options: DoctorOptions) => readonly string[]);
+  /**
+   * Probes whose results this one reads when they run, without needing them to
+   * pass (netid-token compares with `card`). Only orders the run; never pulls a
+   * probe in and never causes a skip.
+   */
+  readonly uses?: readonly string[];
+  /** Needs the network: skipped with `--offline`. */
+  readonly network?: boolean;
+  /** Time budget for the whole probe; defaults to the per-operation timeout. */
+  readonly budgetMs?: (timeoutMs: number) => number;
+  run(ctx: ProbeContext): Promise<ProbeOutcome<D>>;
+}
+
+/** Everything a probe may touch, handed in so tests can pass the real thing or a recording. */
+export interface ProbeContext {
+  readonly options: DoctorOptions;
+  /** The per-operation time limit (one APDU, one connection phase, one child process). */
+  readonly timeoutMs: number;
+  /** Aborted when the probe's budget runs out or the run is cancelled: stop and release resources. */
+  readonly signal: AbortSignal;
+  /** Results of the probes named in dependsOn and uses that have run. */
+  readonly results: ReadonlyMap<string, CheckResult>;
+  /** The outside world: clock, environment, files, processes, network, PC/SC. */
+  readonly system: System;
+}
+
+export function dependenciesOf(probe: Probe<object>, options: DoctorOptions): readonly string[] {
+  const deps = probe.dependsOn;
+  if (!deps) return [];
+  return typeof deps === 'function' ? deps(options) : deps;
+}

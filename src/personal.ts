@@ -1,0 +1,85 @@
+import type { Lang } from './i18n/index.js';
+
+/**
+ * Personal data (names, personal numbers, HSA-ids, card serial numbers) is
+ * marked where a probe produces it and redacted in one place, `redactText`,
+ * which every renderer goes through. A marked value travels inside ordinary
+ * strings between private-use characters, so it survives being put into
+ * summaries, notes and details without any probe having to care.
+ */
+export type PersonalKind = 'name' | 'personal-number' | 'hsa-id' | 'card-serial' | 'email' | 'other';
+
+const START = '\uE000';
+const SEP = '\uE001';
+const END = '\uE002';
+const MARKED = /\uE000([a-z-]+)\uE001([^\uE000-\uE002]*)\uE002/g;
+
+export function personal(value: string, kind: PersonalKind): string {
+  // Strip our own markers from the value so a hostile certificate cannot forge one.
+  return START + kind + SEP + value.replace(/[\uE000-\uE002]/g, '') + END;
+}
+
+const PLACEHOLDER: Record<Exclude<PersonalKind, 'hsa-id'>, Record<Lang, string>> = {
+  name: { sv: '[namn dolt]', en: '[name hidden]' },
+  'personal-number': { sv: '[personnummer dolt]', en: '[personal number hidden]' },
+  'card-serial': { sv: '[kortnummer dolt]', en: '[card number hidden]' },
+  email: { sv: '[e-post dold]', en: '[e-mail hidden]' },
+  other: { sv: '[dolt]', en: '[hidden]' },
+};
+
+/** Keeps the organisation part of an HSA-id (it says which region), hides the person's part. */
+function redactHsaId(value: string, lang: Lang): string {
+  const m = /^(SE\d{10})-/i.exec(value);
+  return m ? `${m[1]}-****` : PLACEHOLDER.other[lang];
+}
+
+function placeholder(kind: string, value: string, lang: Lang): string {
+  if (kind === 'hsa-id') return redactHsaId(value, lang);
+  return (PLACEHOLDER[kind as keyof typeof PLACEHOLDER] ?? PLACEHOLDER.other)[lang];
+}
+
+// Safety net for values a probe forgot to mark.
+const HSA_ID = /\bSE\d{10}-[A-Za-z0-9]{1,20}\b/g;
+const PERSONAL_NUMBER = /(?<![\d-])((?:19|20)?\d{6})([-+]?)(\d{4})(?![\d-])/g;
+
+/** Redact (or, with show=true, unmark) every personal value in one string. */
+export function redactText(text: string, show: boolean, lang: Lang): string {
+  const unmarked = text.replace(MARKED, (_all, kind: string, value: string) => (show ? value : placeholder(kind, value, lang)));
+  if (show) return unmarked;
+  return unmarked
+    .replace(HSA_ID, (value) => redactHsaId(value, lang))
+    .replace(PERSONAL_NUMBER, (all, date: string, _sep: string, last: string) =>
+      looksLikePersonalNumber(date, last) ? PLACEHOLDER['personal-number'][lang] : all,
+    );
+}
+
+/** Date part plausible and the Luhn check digit right: how a Swedish personal number is built. */
+function looksLikePersonalNumber(date: string, last4: string): boolean {
+  const yymmdd = date.slice(-6);
+  const month = Number(yymmdd.slice(2, 4));
+  const day = Number(yymmdd.slice(4, 6));
+  // Day + 60 is a coordination number (samordningsnummer).
+  const validDay = (day >= 1 && day <= 31) || (day >= 61 && day <= 91);
+  if (month < 1 || month > 12 || !validDay) return false;
+  const digits = yymmdd + last4;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Apply redactText to every string in a JSON-like value, keys included. */
+export function redactDeep<T>(value: T, show: boolean, lang: Lang): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redactText(v, show, lang);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object' && !(v instanceof Date)) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactText(k, show, lang), walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}

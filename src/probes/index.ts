@@ -1,0 +1,9 @@
+import type { Probe } from '../model.js';
+
+/**
+ * The registry: every probe, in the order of the checklist on the login help
+ * page (card and reader, Net iD, certificate, proxy and TLS, test page).
+ * Reports list checks in this order; the support code encodes them in the
+ * order of its current layout (src/support-code.ts), which must match.
+ */
+export const PROBES: readonly Probe<object>[] = [];

@@ -1,0 +1,27 @@
+import type { Lang } from '../i18n/index.js';
+import type { Format } from '../options.js';
+import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
+import { renderable, type RunReport } from './report.js';
+import { renderText } from './text.js';
+
+export interface RenderOptions {
+  readonly format: Format;
+  readonly lang: Lang;
+  readonly showPersonalData: boolean;
+  readonly colorLevel: 0 | 1 | 2 | 3;
+  readonly verbose: boolean;
+}
+
+/** Every report leaves the program through here: one language, redacted, formatted. */
+export function renderReport(report: RunReport, options: RenderOptions): string {
+  const rendered = renderable(report, options.lang, options.showPersonalData);
+  switch (options.format) {
+    case 'json':
+      return renderJson(rendered);
+    case 'markdown':
+      return renderMarkdown(rendered);
+    case 'text':
+      return renderText(rendered, { colorLevel: options.colorLevel, verbose: options.verbose });
+  }
+}

@@ -1,0 +1,114 @@
+import { pick, type Lang, type Localized } from '../i18n/index.js';
+import type { CheckResult, Status } from '../model.js';
+import { redactDeep } from '../personal.js';
+import { encodeSupportCode } from '../support-code.js';
+
+export const SCHEMA_VERSION = 1;
+
+export type SummaryStatus = Exclude<Status, 'skip'>;
+
+/** A finished run, still in both languages and with personal data marked. */
+export interface RunReport {
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly platform: { readonly os: string; readonly arch: string; readonly node: string };
+  readonly results: readonly CheckResult[];
+}
+
+/**
+ * What renderers format: one language, personal data redacted (or not, on
+ * request). This is the JSON contract, schema version 1; see the README.
+ */
+export interface RenderedReport {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly lang: Lang;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly platform: { readonly os: string; readonly arch: string; readonly node: string };
+  readonly summary: {
+    readonly status: SummaryStatus;
+    readonly pass: number;
+    readonly warn: number;
+    readonly fail: number;
+    readonly skip: number;
+    readonly error: number;
+    readonly supportCode: string;
+  };
+  readonly checks: readonly RenderedCheck[];
+}
+
+export interface RenderedCheck {
+  readonly id: string;
+  readonly status: Status;
+  readonly title: string;
+  readonly summary: string;
+  readonly advice: string;
+  readonly notes: readonly string[];
+  readonly durationMs: number;
+  readonly details: Record<string, unknown>;
+}
+
+/** Worst first: any failure decides, then a check that could not complete, then warnings. */
+export function overallStatus(statuses: Iterable<Status>): SummaryStatus {
+  const seen = new Set(statuses);
+  if (seen.has('fail')) return 'fail';
+  if (seen.has('error')) return 'error';
+  if (seen.has('warn')) return 'warn';
+  return 'pass';
+}
+
+/** Exit code contract: 0 nothing failed or errored (warnings allowed), 1 something did. */
+export function exitCodeFor(status: SummaryStatus): number {
+  return status === 'fail' || status === 'error' ? 1 : 0;
+}
+
+/** The single place where a report becomes one language and personal data is redacted. */
+export function renderable(report: RunReport, lang: Lang, showPersonalData: boolean): RenderedReport {
+  const counts = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
+  for (const r of report.results) counts[r.status]++;
+  const text = (l: Localized | undefined): string => (l ? pick(l, lang) : '');
+  const rendered: RenderedReport = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: report.tool,
+    lang,
+    startedAt: report.startedAt.toISOString(),
+    durationMs: Math.round(report.durationMs),
+    platform: report.platform,
+    summary: {
+      status: overallStatus(report.results.map((r) => r.status)),
+      ...counts,
+      supportCode: encodeSupportCode(new Map(report.results.map((r) => [r.id, r.status]))),
+    },
+    checks: report.results.map((r) => ({
+      id: r.id,
+      status: r.status,
+      title: text(r.title),
+      summary: text(r.summary),
+      advice: text(r.advice),
+      notes: (r.notes ?? []).map(text),
+      durationMs: Math.round(r.durationMs),
+      details: toPlainJson(r.details ?? {}) as Record<string, unknown>,
+    })),
+  };
+  return redactDeep(rendered, showPersonalData, lang);
+}
+
+/** Details may hold Dates, Buffers, bigints or undefined; make them plain, stable JSON. */
+export function toPlainJson(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString('hex');
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (Array.isArray(value)) return value.map(toPlainJson);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlainJson(v)]));
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toPlainJson(v);
+    return out;
+  }
+  if (typeof value === 'function' || typeof value === 'symbol') return null;
+  return value;
+}

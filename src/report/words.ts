@@ -1,0 +1,80 @@
+import type { Lang } from '../i18n/index.js';
+import type { Status } from '../model.js';
+import type { RenderedReport, SummaryStatus } from './report.js';
+
+/** Words the renderers share. Probes bring their own texts. */
+export const WORDS = {
+  sv: {
+    heading: 'Kontroll av SITHS-inloggning',
+    whatToDo: 'Gör så här:',
+    result: 'Resultat',
+    supportCode: 'Supportkod',
+    supportCodeHint: 'läs upp den för supporten',
+    evidence: 'Underlag',
+    check: 'Kontroll',
+    outcome: 'Utfall',
+    ran: 'Körd',
+    reportWritten: (file: string) => `Rapporten är sparad i ${file}`,
+    checking: 'Kontrollerar',
+    noChecks: 'Inga kontroller kördes.',
+  },
+  en: {
+    heading: 'SITHS login check',
+    whatToDo: 'What to do:',
+    result: 'Result',
+    supportCode: 'Support code',
+    supportCodeHint: 'read it out to the helpdesk',
+    evidence: 'Evidence',
+    check: 'Check',
+    outcome: 'Outcome',
+    ran: 'Ran',
+    reportWritten: (file: string) => `Report saved to ${file}`,
+    checking: 'Checking',
+    noChecks: 'No checks were run.',
+  },
+} as const;
+
+export const OVERALL: Record<SummaryStatus, Record<Lang, string>> = {
+  pass: { sv: 'OK', en: 'OK' },
+  warn: { sv: 'VARNING', en: 'WARNING' },
+  fail: { sv: 'FEL', en: 'FAILED' },
+  error: { sv: 'OFULLSTÄNDIGT', en: 'INCOMPLETE' },
+};
+
+export const STATUS_WORD: Record<Status, Record<Lang, string>> = {
+  pass: { sv: 'godkänd', en: 'passed' },
+  warn: { sv: 'varning', en: 'warning' },
+  fail: { sv: 'misslyckad', en: 'failed' },
+  skip: { sv: 'överhoppad', en: 'skipped' },
+  error: { sv: 'kunde inte kontrolleras', en: 'could not be checked' },
+};
+
+const COUNT_WORDS: Record<Status, Record<Lang, [one: string, many: string]>> = {
+  pass: { sv: ['godkänd', 'godkända'], en: ['passed', 'passed'] },
+  warn: { sv: ['varning', 'varningar'], en: ['warning', 'warnings'] },
+  fail: { sv: ['misslyckad', 'misslyckade'], en: ['failed', 'failed'] },
+  skip: { sv: ['överhoppad', 'överhoppade'], en: ['skipped', 'skipped'] },
+  error: { sv: ['ej kontrollerad', 'ej kontrollerade'], en: ['could not be checked', 'could not be checked'] },
+};
+
+/** "2 passed, 1 failed, 1 skipped" with zero counts left out, worst first. */
+export function countsPhrase(report: RenderedReport): string {
+  const lang = report.lang;
+  const order: Status[] = ['fail', 'error', 'warn', 'pass', 'skip'];
+  const parts = order
+    .filter((s) => report.summary[s] > 0)
+    .map((s) => {
+      const n = report.summary[s];
+      const [one, many] = COUNT_WORDS[s][lang];
+      return `${n} ${n === 1 ? one : many}`;
+    });
+  return parts.join(', ');
+}
+
+export function seconds(ms: number, lang: Lang): string {
+  const value = new Intl.NumberFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(ms / 1000);
+  return `${value} s`;
+}

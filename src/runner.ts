@@ -1,0 +1,261 @@
+import { msg, type Localized } from './i18n/index.js';
+import { dependenciesOf, STATUSES, type CheckResult, type Probe, type ProbeContext, type ProbeOutcome } from './model.js';
+import type { DoctorOptions } from './options.js';
+import type { System } from './system.js';
+
+type AnyProbe = Probe<object>;
+
+/** A mistake in what the user asked for (unknown check id): exit code 2. */
+export class UsageError extends Error {
+  constructor(readonly text: Localized) {
+    super(text.en);
+    this.name = 'UsageError';
+  }
+}
+
+export interface Selection {
+  /** Check ids to run; empty means all. Their prerequisites are added. */
+  readonly ids?: readonly string[];
+  /** Check ids reported as skipped on request. */
+  readonly skip?: readonly string[];
+}
+
+/**
+ * The probes to run, in registry order: the ones asked for plus everything
+ * they depend on, transitively. Unknown ids are a usage error.
+ */
+export function selectProbes(registry: readonly AnyProbe[], selection: Selection, options: DoctorOptions): AnyProbe[] {
+  const byId = new Map(registry.map((p) => [p.id, p]));
+  const unknown = [...(selection.ids ?? []), ...(selection.skip ?? [])].filter((id) => !byId.has(id));
+  if (unknown.length > 0) {
+    const known = registry.map((p) => p.id).join(', ');
+    throw new UsageError(
+      msg(
+        `Okänd kontroll: ${unknown.join(', ')}. Kända kontroller: ${known}.`,
+        `Unknown check: ${unknown.join(', ')}. Known checks: ${known}.`,
+      ),
+    );
+  }
+  const wanted = new Set<string>();
+  const visit = (id: string, path: readonly string[]): void => {
+    if (path.includes(id)) throw new Error(`dependency cycle: ${[...path, id].join(' -> ')}`);
+    if (wanted.has(id)) return;
+    wanted.add(id);
+    const probe = byId.get(id);
+    if (!probe) throw new Error(`probe ${path.at(-1) ?? '?'} depends on unknown probe ${id}`);
+    for (const dep of dependenciesOf(probe, options)) visit(dep, [...path, id]);
+  };
+  const ids = selection.ids && selection.ids.length > 0 ? selection.ids : registry.map((p) => p.id);
+  for (const id of ids) visit(id, []);
+  return registry.filter((p) => wanted.has(p.id));
+}
+
+export interface RunHooks {
+  onStart?(probe: AnyProbe): void;
+  onResult?(result: CheckResult): void;
+}
+
+export interface RunRequest {
+  readonly probes: readonly AnyProbe[];
+  readonly options: DoctorOptions;
+  readonly system: System;
+  /** Ids to report as skipped on request (--skip). */
+  readonly skip?: readonly string[];
+  /** Cancels the whole run (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  readonly hooks?: RunHooks;
+}
+
+/** Slack the run gets beyond the longest probe budget, for probes that start late. */
+export const RUN_GRACE_MS = 1000;
+
+const budgetOf = (probe: AnyProbe, timeoutMs: number): number => Math.max(1, probe.budgetMs?.(timeoutMs) ?? timeoutMs);
+
+/**
+ * Runs probes concurrently as their prerequisites finish. Never throws for a
+ * probe's sake: a throwing probe becomes `error`, an overrunning one is
+ * aborted and becomes `error` (timed out). Results come back in the order given.
+ *
+ * The whole run is bounded: it ends by the longest probe budget (the timeout,
+ * by default) plus RUN_GRACE_MS. A probe that starts late, after something it
+ * waited for, gets only the time that is left.
+ */
+export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
+  const { probes, options, system } = request;
+  const skipOnRequest = new Set(request.skip ?? []);
+  const selected = new Set(probes.map((p) => p.id));
+  const results = new Map<string, CheckResult>();
+  const running = new Map<string, Promise<void>>();
+  const deadline = system.clock.monotonicMs() + Math.max(0, ...probes.map((p) => budgetOf(p, options.timeoutMs))) + RUN_GRACE_MS;
+
+  const waitsFor = (probe: AnyProbe): string[] =>
+    [...dependenciesOf(probe, options), ...(probe.uses ?? [])].filter((id) => selected.has(id));
+
+  const finish = (result: CheckResult): void => {
+    results.set(result.id, result);
+    request.hooks?.onResult?.(result);
+  };
+
+  return new Promise((resolveAll) => {
+    const pump = (): void => {
+      for (const probe of probes) {
+        if (results.has(probe.id) || running.has(probe.id)) continue;
+        if (!waitsFor(probe).every((id) => results.has(id))) continue;
+        const immediate = immediateOutcome(probe, options, results, skipOnRequest);
+        if (immediate) {
+          finish({ id: probe.id, title: probe.title, durationMs: 0, ...immediate });
+          continue;
+        }
+        request.hooks?.onStart?.(probe);
+        const task = runOne(probe, request, results, deadline).then((result) => {
+          running.delete(probe.id);
+          finish(result);
+          pump();
+        });
+        running.set(probe.id, task);
+      }
+      if (results.size === probes.length) {
+        resolveAll(probes.map((p) => results.get(p.id)!));
+      }
+    };
+    pump();
+  });
+}
+
+/** Outcomes decided without running the probe: skipped on request, offline, or a prerequisite that did not pass. */
+function immediateOutcome(
+  probe: AnyProbe,
+  options: DoctorOptions,
+  results: ReadonlyMap<string, CheckResult>,
+  skipOnRequest: ReadonlySet<string>,
+): ProbeOutcome | undefined {
+  if (skipOnRequest.has(probe.id)) {
+    return {
+      status: 'skip',
+      summary: msg('Hoppades över på begäran (--skip).', 'Skipped on request (--skip).'),
+      details: { skipReason: 'requested' },
+    };
+  }
+  for (const depId of dependenciesOf(probe, options)) {
+    const dep = results.get(depId);
+    if (!dep || dep.status === 'pass' || dep.status === 'warn') continue;
+    return {
+      status: 'skip',
+      summary: skippedBecause(dep),
+      details: { skipReason: 'prerequisite', prerequisite: dep.id, prerequisiteStatus: dep.status },
+    };
+  }
+  if (probe.network && options.offline) {
+    return {
+      status: 'skip',
+      summary: msg('Hoppades över: nätverkskontroller är avstängda (--offline).', 'Skipped: network checks are off (--offline).'),
+      details: { skipReason: 'offline' },
+    };
+  }
+  return undefined;
+}
+
+function skippedBecause(dep: CheckResult): Localized {
+  const sv = dep.title.sv;
+  const en = dep.title.en;
+  switch (dep.status) {
+    case 'fail':
+      return msg(`Hoppades över eftersom ”${sv}” misslyckades.`, `Skipped because “${en}” failed.`);
+    case 'error':
+      return msg(`Hoppades över eftersom ”${sv}” inte kunde kontrolleras.`, `Skipped because “${en}” could not be checked.`);
+    default:
+      return msg(`Hoppades över eftersom ”${sv}” hoppades över.`, `Skipped because “${en}” was skipped.`);
+  }
+}
+
+async function runOne(probe: AnyProbe, request: RunRequest, results: ReadonlyMap<string, CheckResult>, deadline: number): Promise<CheckResult> {
+  const { options, system } = request;
+  const clock = system.clock;
+  const started = clock.monotonicMs();
+  const budgetMs = Math.max(1, Math.min(budgetOf(probe, options.timeoutMs), Math.round(deadline - started)));
+  const controller = new AbortController();
+  const onCancel = (): void => controller.abort(request.signal?.reason);
+  request.signal?.addEventListener('abort', onCancel, { once: true });
+
+  const visible = new Map<string, CheckResult>();
+  for (const id of [...dependenciesOf(probe, options), ...(probe.uses ?? [])]) {
+    const r = results.get(id);
+    if (r) visible.set(id, r);
+  }
+  const ctx: ProbeContext = {
+    options,
+    timeoutMs: options.timeoutMs,
+    signal: controller.signal,
+    results: visible,
+    system,
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<ProbeOutcome>((resolve) => {
+    request.signal?.addEventListener(
+      'abort',
+      () =>
+        resolve({
+          status: 'error',
+          summary: msg('Kontrollen avbröts.', 'The check was interrupted.'),
+          details: { interrupted: true },
+        }),
+      { once: true },
+    );
+    timer = setTimeout(() => {
+      const seconds = formatSeconds(budgetMs);
+      controller.abort(new Error(`timed out after ${seconds} s`));
+      resolve({
+        status: 'error',
+        summary: msg(
+          `Kontrollen avbröts efter ${seconds} s utan svar.`,
+          `The check was stopped after ${seconds} s without an answer.`,
+        ),
+        advice: msg(
+          'Något svarade inte i tid. Kör igen; om det upprepas, kör med längre --timeout och --verbose och skicka rapporten till IT.',
+          'Something did not answer in time. Run again; if it repeats, run with a longer --timeout and --verbose and send the report to IT.',
+        ),
+        details: { timedOut: true, budgetMs },
+      });
+    }, budgetMs);
+  });
+
+  let outcome: ProbeOutcome;
+  try {
+    outcome = await Promise.race([probe.run(ctx).then(validateOutcome), overrun]);
+  } catch (err) {
+    outcome = crashed(err, options.verbose);
+  } finally {
+    clearTimeout(timer);
+    request.signal?.removeEventListener('abort', onCancel);
+    if (!controller.signal.aborted) controller.abort(new Error('probe finished'));
+  }
+  const durationMs = Math.round(clock.monotonicMs() - started);
+  return { id: probe.id, title: probe.title, durationMs, ...outcome };
+}
+
+function validateOutcome(outcome: ProbeOutcome): ProbeOutcome {
+  if (!outcome || !STATUSES.includes(outcome.status) || !outcome.summary) {
+    throw new Error('the probe returned no valid result');
+  }
+  return outcome;
+}
+
+function crashed(err: unknown, verbose: boolean): ProbeOutcome {
+  const message = err instanceof Error ? err.message : String(err);
+  const details: Record<string, unknown> = { error: message };
+  if (verbose && err instanceof Error && err.stack) details.stack = err.stack;
+  return {
+    status: 'error',
+    summary: msg(`Kontrollen kunde inte slutföras: ${message}`, `The check could not complete: ${message}`),
+    advice: msg(
+      'Detta är ett fel i kontrollen, inte nödvändigtvis i din dator. Kör igen med --verbose och skicka rapporten till IT.',
+      'This is a fault in the check, not necessarily in your computer. Run again with --verbose and send the report to IT.',
+    ),
+    details,
+  };
+}
+
+function formatSeconds(ms: number): string {
+  return (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1);
+}

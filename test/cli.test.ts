@@ -1,0 +1,209 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { msg } from '../src/i18n/index.js';
+import type { Probe, ProbeOutcome } from '../src/model.js';
+import { encodeSupportCode } from '../src/support-code.js';
+import { runBin, runMain } from './helpers/cli.js';
+
+function probe(id: string, status: ProbeOutcome['status'], extra: Partial<Probe> = {}): Probe {
+  return {
+    id,
+    title: msg(`Titel ${id}`, `Title ${id}`),
+    description: msg(`Kontrollerar ${id}`, `Checks ${id}`),
+    run: async () => ({ status, summary: msg(`${id} sv`, `${id} en`), advice: msg('gör så', 'do this') }),
+    ...extra,
+  };
+}
+
+const reader = probe('reader', 'pass');
+const card = probe('card', 'fail', { dependsOn: ['reader'] });
+const netid = probe('netid', 'warn');
+
+describe('CLI (in process, with probes of the test)', () => {
+  it('exits 0 when checks pass or warn, 1 when one fails', async () => {
+    expect((await runMain(['check', 'netid'], [reader, card, netid])).code).toBe(0);
+    const failing = await runMain([], [reader, card, netid]);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain('[✗] Title card');
+    expect(failing.stderr).toBe('');
+  });
+
+  it('exits 1 when a check could not complete', async () => {
+    const broken = probe('reader', 'pass', { run: () => Promise.reject(new Error('kaputt')) });
+    const run = await runMain([], [broken]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('The check could not complete: kaputt');
+    expect(run.stdout).not.toMatch(/\n\s+at /);
+  });
+
+  it('runs the named checks and their prerequisites only', async () => {
+    const run = await runMain(['check', 'card', '--format', 'json'], [reader, card, netid]);
+    expect(JSON.parse(run.stdout).checks.map((c: { id: string }) => c.id)).toEqual(['reader', 'card']);
+  });
+
+  it('takes common options before or after the command name', async () => {
+    const before = await runMain(['--format', 'json', '--lang', 'sv', 'check', 'reader'], [reader]);
+    const after = await runMain(['check', 'reader', '--format', 'json', '--lang', 'sv'], [reader]);
+    expect(JSON.parse(before.stdout).lang).toBe('sv');
+    expect(JSON.parse(after.stdout).checks[0].title).toBe('Titel reader');
+  });
+
+  it('prints JSON and nothing else on stdout with --format json', async () => {
+    const run = await runMain(['--format', 'json'], [reader, card, netid], { tty: true });
+    const json = JSON.parse(run.stdout);
+    expect(json.schemaVersion).toBe(1);
+    expect(json.summary).toMatchObject({ status: 'fail', pass: 1, warn: 1, fail: 1, skip: 0, error: 0 });
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('uses colour at a terminal, and never with NO_COLOR or --no-color', async () => {
+    expect((await runMain([], [reader], { tty: true })).stdout).toMatch(/\u001b\[32m/);
+    expect((await runMain([], [reader], { tty: true, env: { NO_COLOR: '1', CI: '1' } })).stdout).not.toMatch(/\u001b\[/);
+    expect((await runMain(['--no-color'], [reader], { tty: true, env: { CI: '1' } })).stdout).not.toMatch(/\u001b\[/);
+    expect((await runMain([], [reader], { tty: false })).stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('shows a spinner on stderr only for a person at a terminal', async () => {
+    const slow = probe('reader', 'pass', { run: () => new Promise((r) => setTimeout(() => r({ status: 'pass', summary: msg('x', 'x') }), 300)) });
+    const tty = await runMain([], [slow], { tty: true });
+    expect(tty.stderr).toContain('Checking');
+    expect(tty.stdout).not.toContain('Checking');
+    expect((await runMain([], [slow], { tty: false })).stderr).toBe('');
+    expect((await runMain(['--format', 'json'], [slow], { tty: true })).stderr).toBe('');
+  });
+
+  it('follows the locale, and --lang over it', async () => {
+    expect((await runMain([], [reader], { env: { LANG: 'sv_SE.UTF-8' } })).stdout).toContain('Resultat: OK');
+    expect((await runMain(['--lang', 'en'], [reader], { env: { LANG: 'sv_SE.UTF-8' } })).stdout).toContain('Result: OK');
+  });
+
+  it('writes the report to --output and says so on stderr', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sd-out-'));
+    const file = path.join(dir, 'report.md');
+    const run = await runMain(['--format', 'markdown', '--output', file], [reader]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`Report saved to ${file}\n`);
+    expect(readFileSync(file, 'utf8')).toContain('# SITHS login check');
+  });
+
+  it('refuses an --output in a missing folder before running anything', async () => {
+    let ran = false;
+    const watched = probe('reader', 'pass', { run: async () => ((ran = true), { status: 'pass', summary: msg('x', 'x') }) });
+    const run = await runMain(['--output', '/nonexistent-dir/x/report.json'], [watched]);
+    expect(run.code).toBe(2);
+    expect(ran).toBe(false);
+    expect(run.stderr).toContain('The folder for --output does not exist: /nonexistent-dir/x');
+  });
+
+  it('rejects unknown check ids and bad option values with exit code 2', async () => {
+    const unknown = await runMain(['check', 'cardd'], [reader, card]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('siths-doctor: Unknown check: cardd. Known checks: reader, card.\n');
+    const timeout = await runMain(['--timeout', '0'], [reader]);
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toContain("argument '0' is invalid. Give milliseconds as a whole number from 1 to 600000");
+    const format = await runMain(['--format', 'xml'], [reader], { env: { LANG: 'sv_SE.UTF-8' } });
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("fel: 'xml' går inte för '--format <format>'. Välj en av: text, json, markdown.");
+  });
+
+  it('skips with --skip, comma separated or repeated', async () => {
+    const run = await runMain(['check', '--skip', 'reader,netid', '--format', 'json'], [reader, card, netid]);
+    const statuses = JSON.parse(run.stdout).checks.map((c: { id: string; status: string }) => `${c.id}:${c.status}`);
+    expect(statuses).toEqual(['reader:skip', 'card:skip', 'netid:skip']);
+  });
+
+  it('lists checks with what they need', async () => {
+    const text = await runMain(['list-checks'], [reader, card]);
+    expect(text.stdout).toBe('reader  Title reader\n        Checks reader\ncard    Title card (needs: reader)\n        Checks card\n');
+    const json = JSON.parse((await runMain(['list-checks', '--format', 'json'], [reader, card])).stdout);
+    expect(json.checks[1]).toEqual({ id: 'card', title: 'Title card', description: 'Checks card', dependsOn: ['reader'], network: false });
+  });
+
+  it('explains a support code, and rejects a misheard one with exit code 2', async () => {
+    const code = encodeSupportCode(new Map([['reader', 'pass'], ['card', 'fail']]));
+    const run = await runMain(['explain', code, '--lang', 'sv'], [reader, card]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('[✓] Titel reader');
+    expect(run.stdout).toMatch(/\[✗\] Titel card\s+misslyckad \(card\)/);
+    expect(run.stdout).toMatch(/netid\s+kördes inte \(netid\)/);
+    const wrong = code.slice(0, -1) + (code.endsWith('2') ? '3' : '2');
+    const bad = await runMain(['explain', wrong], [reader, card]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('does not add up');
+  });
+
+  it('stops on Ctrl-C with exit code 130 and no report', async () => {
+    const hang = probe('reader', 'pass', { run: () => new Promise(() => undefined) });
+    setTimeout(() => process.emit('SIGINT'), 100);
+    const t0 = performance.now();
+    const run = await runMain(['--timeout', '20000'], [hang]);
+    expect(run.code).toBe(130);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('Interrupted.\n');
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('exits 3 when the tool itself breaks', async () => {
+    const run = await runMain([], [reader], {
+      system: {
+        get clock(): never {
+          throw new Error('no clock');
+        },
+      },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('internal error: no clock');
+  });
+});
+
+describe('CLI (the built tool as a child process)', () => {
+  it('prints help and exits 0, in both languages', async () => {
+    const en = await runBin(['--help']);
+    expect(en.code).toBe(0);
+    expect(en.stdout).toContain('Usage: siths-doctor [options] [command]');
+    expect(en.stdout).toContain('Exit codes:');
+    const sv = await runBin(['--help'], { env: { LANG: 'sv_SE.UTF-8' } });
+    expect(sv.stdout).toContain('Användning: siths-doctor');
+    expect(sv.stdout).toContain('Slutkoder:');
+  });
+
+  it('prints the version', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const run = await runBin(['--version']);
+    expect(run).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  });
+
+  it('exits 2 for an unknown option or command, pointing to --help', async () => {
+    const opt = await runBin(['--frmat', 'json']);
+    expect(opt.code).toBe(2);
+    expect(opt.stderr).toContain("error: unknown option '--frmat'");
+    expect(opt.stderr).toContain('(Did you mean --format?)');
+    const cmd = await runBin(['chekc']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.stderr).toContain('unknown command “chekc”');
+    expect(cmd.stdout).toBe('');
+  });
+
+  it('gives parseable JSON alone on stdout and a contract exit code, in bounded time', async () => {
+    const run = await runBin(['--format', 'json', '--offline', '--timeout', '3000']);
+    expect([0, 1]).toContain(run.code);
+    const json = JSON.parse(run.stdout);
+    expect(json.schemaVersion).toBe(1);
+    expect(run.ms).toBeLessThan(3000 + 1000 + 2000);
+  });
+
+  it('does not leave a report half written when --output is given', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sd-bin-'));
+    const file = path.join(dir, 'r.json');
+    const run = await runBin(['--format', 'json', '--offline', '--timeout', '2000', '-o', file]);
+    expect([0, 1]).toContain(run.code);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(1);
+    expect(existsSync(`${file}.${process.pid}.tmp`)).toBe(false);
+  });
+});

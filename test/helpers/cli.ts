@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { main, type CliDeps } from '../../src/cli.js';
+import type { Probe } from '../../src/model.js';
+import { testSystem } from './system.js';
+
+export const BIN = fileURLToPath(new URL('../../bin/siths-doctor.js', import.meta.url));
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Run the built tool as a child process, the way users and fleet scripts do. */
+export function runBin(args: readonly string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<CliRun> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...options.env })) {
+      if (v !== undefined) env[k] = v;
+    }
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+class Capture extends Writable {
+  text = '';
+  constructor(readonly isTTY = false) {
+    super();
+  }
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+  // What a terminal stream offers and ora uses.
+  columns = 80;
+  cursorTo(_x: number, _y?: number | (() => void), cb?: () => void): boolean {
+    cb?.();
+    return true;
+  }
+  moveCursor(_dx: number, _dy: number, cb?: () => void): boolean {
+    cb?.();
+    return true;
+  }
+  clearLine(_dir: number, cb?: () => void): boolean {
+    cb?.();
+    return true;
+  }
+}
+
+/** Run the CLI in-process with probes of the test's own: commander, runner and renderers all real. */
+export async function runMain(
+  args: readonly string[],
+  probes: readonly Probe<object>[],
+  options: { env?: Record<string, string | undefined>; tty?: boolean; system?: Partial<ReturnType<typeof testSystem>> } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture(options.tty);
+  const stderr = new Capture(options.tty);
+  const env = { LANG: 'C.UTF-8', ...options.env };
+  const deps: CliDeps = {
+    io: { stdout, stderr, env },
+    probes,
+    createSystem: () => testSystem({ env, ...options.system }),
+  };
+  const code = await main(['node', 'siths-doctor', ...args], deps);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}

@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { msg } from '../src/i18n/index.js';
+import type { CheckResult } from '../src/model.js';
+import { personal } from '../src/personal.js';
+import { renderReport } from '../src/report/index.js';
+import { decodeSupportCode } from '../src/support-code.js';
+import { exitCodeFor, overallStatus, type RunReport } from '../src/report/report.js';
+
+const results: CheckResult[] = [
+  {
+    id: 'reader',
+    title: msg('Kortläsare', 'Card reader'),
+    status: 'pass',
+    summary: msg('1 kortläsare: Virtual PCD 00 00', '1 card reader: Virtual PCD 00 00'),
+    durationMs: 12.4,
+    notes: [msg('Virtual PCD 00 00: kort isatt', 'Virtual PCD 00 00: card present')],
+    details: { readers: ['Virtual PCD 00 00'] },
+  },
+  {
+    id: 'card-cert',
+    title: msg('Certifikat på kortet', 'Certificates on the card'),
+    status: 'fail',
+    summary: msg(
+      `Legitimeringscertifikatet för ${personal('Tolvan Tolvansson', 'name')} gick ut 2026-11-06.`,
+      `The authentication certificate of ${personal('Tolvan Tolvansson', 'name')} expired on 2026-11-06.`,
+    ),
+    advice: msg('Beställ ett nytt kort.', 'Order a new card.'),
+    durationMs: 230,
+    details: { hsaId: personal('SE2321000016-T0LV', 'hsa-id'), notAfter: new Date('2026-11-06T00:00:00Z') },
+  },
+  {
+    id: 'clock',
+    title: msg('Klocka', 'Clock'),
+    status: 'skip',
+    summary: msg('Hoppades över: nätverkskontroller är avstängda (--offline).', 'Skipped: network checks are off (--offline).'),
+    durationMs: 0,
+    details: { skipReason: 'offline' },
+  },
+];
+
+const report: RunReport = {
+  tool: { name: 'siths-doctor', version: '9.9.9' },
+  startedAt: new Date('2026-11-26T08:00:00.000Z'),
+  durationMs: 1234.5,
+  platform: { os: 'linux', arch: 'x64', node: '20.20.2' },
+  results,
+};
+
+const base = { showPersonalData: false, colorLevel: 0 as const, verbose: false };
+
+describe('text report', () => {
+  it('gives one line per check, advice, result and support code (English)', () => {
+    expect(renderReport(report, { ...base, format: 'text', lang: 'en' })).toBe(
+      [
+        'SITHS login check · siths-doctor 9.9.9',
+        '[✓] Card reader               1 card reader: Virtual PCD 00 00',
+        '[✗] Certificates on the card  The authentication certificate of [name hidden] expired on 2026-11-06.',
+        '[-] Clock                     Skipped: network checks are off (--offline).',
+        '',
+        'What to do:',
+        '  [✗] Certificates on the card: Order a new card.',
+        '',
+        'Result: FAILED (1 failed, 1 passed, 1 skipped), 1.2 s',
+        'Support code (read it out to the helpdesk): 253-K8X-Z96',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('speaks Swedish, with a decimal comma', () => {
+    expect(renderReport(report, { ...base, format: 'text', lang: 'sv' })).toBe(
+      [
+        'Kontroll av SITHS-inloggning · siths-doctor 9.9.9',
+        '[✓] Kortläsare            1 kortläsare: Virtual PCD 00 00',
+        '[✗] Certifikat på kortet  Legitimeringscertifikatet för [namn dolt] gick ut 2026-11-06.',
+        '[-] Klocka                Hoppades över: nätverkskontroller är avstängda (--offline).',
+        '',
+        'Gör så här:',
+        '  [✗] Certifikat på kortet: Beställ ett nytt kort.',
+        '',
+        'Resultat: FEL (1 misslyckad, 1 godkänd, 1 överhoppad), 1,2 s',
+        'Supportkod (läs upp den för supporten): 253-K8X-Z96',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('adds evidence and details with --verbose, and colour only when asked', () => {
+    const verbose = renderReport(report, { ...base, format: 'text', lang: 'en', verbose: true });
+    expect(verbose).toContain('[✓] Card reader               1 card reader: Virtual PCD 00 00\n      Virtual PCD 00 00: card present\n      {\n        "readers": [');
+    expect(verbose).toContain('"hsaId": "SE2321000016-****"');
+    expect(verbose).not.toMatch(/\u001b\[/);
+    const coloured = renderReport(report, { ...base, format: 'text', lang: 'en', colorLevel: 1 });
+    expect(coloured).toContain('\u001b[32m[✓]\u001b[39m');
+    expect(coloured).toContain('\u001b[31m[✗]\u001b[39m');
+  });
+
+  it('shows personal data only on request', () => {
+    const shown = renderReport(report, { ...base, format: 'text', lang: 'en', showPersonalData: true });
+    expect(shown).toContain('The authentication certificate of Tolvan Tolvansson expired');
+    expect(shown).not.toMatch(/[\uE000-\uE002]/);
+  });
+});
+
+describe('markdown report', () => {
+  it('carries the same content plus the evidence, for a ticket', () => {
+    expect(renderReport(report, { ...base, format: 'markdown', lang: 'en' })).toBe(
+      [
+        '# SITHS login check',
+        '',
+        '**Result:** ❌ FAILED (1 failed, 1 passed, 1 skipped)  ',
+        '**Support code:** `253-K8X-Z96`  ',
+        '**Ran:** 2026-11-26T08:00:00.000Z · 1.2 s · linux x64 · Node 20.20.2 · siths-doctor 9.9.9',
+        '',
+        '| | Check | Outcome |',
+        '|---|---|---|',
+        '| ✅ passed | Card reader (`reader`) | 1 card reader: Virtual PCD 00 00 |',
+        '| ❌ failed | Certificates on the card (`card-cert`) | The authentication certificate of [name hidden] expired on 2026-11-06. |',
+        '| ⏭️ skipped | Clock (`clock`) | Skipped: network checks are off (--offline). |',
+        '',
+        '## What to do',
+        '',
+        '- ❌ **Certificates on the card:** Order a new card.',
+        '',
+        '## Evidence',
+        '',
+        '### Card reader (`reader`)',
+        '',
+        '- Virtual PCD 00 00: card present',
+        '',
+        '```json',
+        '{',
+        '  "readers": [',
+        '    "Virtual PCD 00 00"',
+        '  ]',
+        '}',
+        '```',
+        '',
+        '### Certificates on the card (`card-cert`)',
+        '',
+        '```json',
+        '{',
+        '  "hsaId": "SE2321000016-****",',
+        '  "notAfter": "2026-11-06T00:00:00.000Z"',
+        '}',
+        '```',
+        '',
+        '### Clock (`clock`)',
+        '',
+        '```json',
+        '{',
+        '  "skipReason": "offline"',
+        '}',
+        '```',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('is Swedish with --lang sv, and escapes table cells', () => {
+    const pipe: RunReport = { ...report, results: [{ ...results[0]!, summary: msg('a | b\nc', 'a | b\nc') }] };
+    const md = renderReport(pipe, { ...base, format: 'markdown', lang: 'sv' });
+    expect(md).toContain('# Kontroll av SITHS-inloggning');
+    expect(md).toContain('| ✅ godkänd | Kortläsare (`reader`) | a \\| b c |');
+    expect(md).toContain('**Supportkod:**');
+  });
+});
+
+describe('json report', () => {
+  it('follows schema version 1 exactly', () => {
+    const json = JSON.parse(renderReport(report, { ...base, format: 'json', lang: 'en' }));
+    expect(json).toEqual({
+      schemaVersion: 1,
+      tool: { name: 'siths-doctor', version: '9.9.9' },
+      lang: 'en',
+      startedAt: '2026-11-26T08:00:00.000Z',
+      durationMs: 1235,
+      platform: { os: 'linux', arch: 'x64', node: '20.20.2' },
+      summary: { status: 'fail', pass: 1, warn: 0, fail: 1, skip: 1, error: 0, supportCode: '253-K8X-Z96' },
+      checks: [
+        {
+          id: 'reader',
+          status: 'pass',
+          title: 'Card reader',
+          summary: '1 card reader: Virtual PCD 00 00',
+          advice: '',
+          notes: ['Virtual PCD 00 00: card present'],
+          durationMs: 12,
+          details: { readers: ['Virtual PCD 00 00'] },
+        },
+        {
+          id: 'card-cert',
+          status: 'fail',
+          title: 'Certificates on the card',
+          summary: 'The authentication certificate of [name hidden] expired on 2026-11-06.',
+          advice: 'Order a new card.',
+          notes: [],
+          durationMs: 230,
+          details: { hsaId: 'SE2321000016-****', notAfter: '2026-11-06T00:00:00.000Z' },
+        },
+        {
+          id: 'clock',
+          status: 'skip',
+          title: 'Clock',
+          summary: 'Skipped: network checks are off (--offline).',
+          advice: '',
+          notes: [],
+          durationMs: 0,
+          details: { skipReason: 'offline' },
+        },
+      ],
+    });
+  });
+});
+
+describe('the support code in a report', () => {
+  it('decodes to the outcomes of the report', () => {
+    const decoded = decodeSupportCode('253-K8X-Z96');
+    const states = Object.fromEntries(decoded.checks.map((c) => [c.id, c.state]));
+    expect(states).toMatchObject({ reader: 'pass', 'card-cert': 'fail', clock: 'skip', card: 'not-run', 'idp-tls': 'not-run' });
+  });
+});
+
+describe('overall status and exit code', () => {
+  it('puts failures before errors before warnings', () => {
+    expect(overallStatus(['pass', 'warn', 'error', 'fail'])).toBe('fail');
+    expect(overallStatus(['pass', 'warn', 'error'])).toBe('error');
+    expect(overallStatus(['pass', 'warn', 'skip'])).toBe('warn');
+    expect(overallStatus(['skip'])).toBe('pass');
+    expect([exitCodeFor('pass'), exitCodeFor('warn'), exitCodeFor('fail'), exitCodeFor('error')]).toEqual([0, 0, 1, 1]);
+  });
+});

@@ -1,0 +1,244 @@
+import { describe, expect, it } from 'vitest';
+import { msg } from '../src/i18n/index.js';
+import type { Probe, ProbeOutcome } from '../src/model.js';
+import { defaultOptions } from '../src/options.js';
+import { runProbes, selectProbes, UsageError } from '../src/runner.js';
+import { testSystem } from './helpers/system.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function probe(id: string, run: Probe['run'], extra: Partial<Probe> = {}): Probe {
+  return { id, title: msg(`T-${id}`, `T-${id}`), description: msg('d', 'd'), run, ...extra };
+}
+const outcome = (status: ProbeOutcome['status']): ProbeOutcome => ({ status, summary: msg(status, status) });
+const returns = (status: ProbeOutcome['status'], delayMs = 0) => async () => {
+  if (delayMs) await sleep(delayMs);
+  return outcome(status);
+};
+
+async function run(probes: Probe[], opts: Partial<ReturnType<typeof defaultOptions>> = {}, skip: string[] = []) {
+  const options = defaultOptions(opts);
+  return runProbes({ probes, options, system: testSystem(), skip });
+}
+
+describe('selectProbes', () => {
+  const registry = [
+    probe('a', returns('pass')),
+    probe('b', returns('pass'), { dependsOn: ['a'] }),
+    probe('c', returns('pass'), { dependsOn: ['b'] }),
+    probe('d', returns('pass')),
+  ];
+
+  it('adds prerequisites transitively and keeps registry order', () => {
+    expect(selectProbes(registry, { ids: ['c'] }, defaultOptions()).map((p) => p.id)).toEqual(['a', 'b', 'c']);
+    expect(selectProbes(registry, { ids: ['d', 'b'] }, defaultOptions()).map((p) => p.id)).toEqual(['a', 'b', 'd']);
+  });
+
+  it('selects everything when no ids are given', () => {
+    expect(selectProbes(registry, {}, defaultOptions()).map((p) => p.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('rejects unknown ids, in --skip too, naming the known ones', () => {
+    expect(() => selectProbes(registry, { ids: ['x'] }, defaultOptions())).toThrow(UsageError);
+    expect(() => selectProbes(registry, { skip: ['nope'] }, defaultOptions())).toThrow(/Unknown check: nope\. Known checks: a, b, c, d\./);
+  });
+
+  it('reports a dependency cycle as a programming error', () => {
+    const cyclic = [probe('x', returns('pass'), { dependsOn: ['y'] }), probe('y', returns('pass'), { dependsOn: ['x'] })];
+    expect(() => selectProbes(cyclic, {}, defaultOptions())).toThrow(/cycle/);
+  });
+
+  it('lets dependencies depend on the options', () => {
+    const withOption = [probe('card', returns('pass')), probe('cert', returns('pass'), { dependsOn: (o) => (o.offline ? [] : ['card']) })];
+    expect(selectProbes(withOption, { ids: ['cert'] }, defaultOptions()).map((p) => p.id)).toEqual(['card', 'cert']);
+    expect(selectProbes(withOption, { ids: ['cert'] }, defaultOptions({ offline: true })).map((p) => p.id)).toEqual(['cert']);
+  });
+});
+
+describe('runProbes', () => {
+  it('skips a probe whose prerequisite failed, naming the prerequisite', async () => {
+    let ranB = false;
+    const results = await run([
+      probe('a', returns('fail')),
+      probe('b', async () => ((ranB = true), outcome('pass')), { dependsOn: ['a'] }),
+      probe('c', returns('pass'), { dependsOn: ['b'] }),
+    ]);
+    expect(ranB).toBe(false);
+    expect(results.map((r) => r.status)).toEqual(['fail', 'skip', 'skip']);
+    expect(results[1]!.summary.en).toBe('Skipped because “T-a” failed.');
+    expect(results[1]!.summary.sv).toBe('Hoppades över eftersom ”T-a” misslyckades.');
+    expect(results[1]!.details).toEqual({ skipReason: 'prerequisite', prerequisite: 'a', prerequisiteStatus: 'fail' });
+    expect(results[2]!.summary.en).toBe('Skipped because “T-b” was skipped.');
+  });
+
+  it('runs a probe whose prerequisite only warned', async () => {
+    const results = await run([probe('a', returns('warn')), probe('b', returns('pass'), { dependsOn: ['a'] })]);
+    expect(results.map((r) => r.status)).toEqual(['warn', 'pass']);
+  });
+
+  it('skips dependents of an errored prerequisite', async () => {
+    const results = await run([probe('a', returns('error')), probe('b', returns('pass'), { dependsOn: ['a'] })]);
+    expect(results[1]!.status).toBe('skip');
+    expect(results[1]!.summary.en).toBe('Skipped because “T-a” could not be checked.');
+  });
+
+  it('runs independent probes concurrently', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const busy = async () => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      await sleep(100);
+      active--;
+      return outcome('pass');
+    };
+    const t0 = performance.now();
+    await run([probe('a', busy), probe('b', busy), probe('c', busy)]);
+    expect(maxActive).toBe(3);
+    expect(performance.now() - t0).toBeLessThan(280);
+  });
+
+  it('starts a dependent as soon as its own prerequisite is done, not when everything is', async () => {
+    const started: Record<string, number> = {};
+    const t0 = performance.now();
+    const mark = (id: string, ms: number) => async () => {
+      started[id] = performance.now() - t0;
+      await sleep(ms);
+      return outcome('pass');
+    };
+    await run([probe('fast', mark('fast', 20)), probe('slow', mark('slow', 300)), probe('after-fast', mark('after-fast', 1), { dependsOn: ['fast'] })]);
+    expect(started['after-fast']!).toBeLessThan(200);
+  });
+
+  it('turns a throwing probe into error with a readable message and no stack', async () => {
+    const results = await run([
+      probe('boom', async () => {
+        throw new Error('card exploded');
+      }),
+      probe('sync-boom', () => {
+        throw new TypeError('not a function');
+      }),
+    ]);
+    expect(results[0]!.status).toBe('error');
+    expect(results[0]!.summary.en).toBe('The check could not complete: card exploded');
+    expect(results[0]!.details).toEqual({ error: 'card exploded' });
+    expect(results[1]!.status).toBe('error');
+    expect(results[1]!.summary.en).toContain('not a function');
+  });
+
+  it('keeps the stack trace in details with --verbose', async () => {
+    const results = await run([probe('boom', async () => Promise.reject(new Error('kaboom')))], { verbose: true });
+    expect((results[0]!.details as { stack?: string }).stack).toMatch(/Error: kaboom\n\s+at /);
+  });
+
+  it('treats a probe that returns nonsense as an error', async () => {
+    const results = await run([probe('bad', async () => ({ status: 'maybe' }) as unknown as ProbeOutcome)]);
+    expect(results[0]!.status).toBe('error');
+  });
+
+  it('stops a hanging probe at its budget, aborts its signal and reports it as timed out', async () => {
+    let aborted = false;
+    const results = await run(
+      [
+        probe('hang', (ctx) => {
+          ctx.signal.addEventListener('abort', () => (aborted = true));
+          return new Promise(() => undefined);
+        }),
+      ],
+      { timeoutMs: 200 },
+    );
+    expect(results[0]!.status).toBe('error');
+    expect(results[0]!.summary.en).toBe('The check was stopped after 0.2 s without an answer.');
+    expect(results[0]!.details).toEqual({ timedOut: true, budgetMs: 200 });
+    expect(aborted).toBe(true);
+  });
+
+  it('ends within about the timeout plus one second when everything hangs', async () => {
+    const hang = () => new Promise<ProbeOutcome>(() => undefined);
+    const probes = [
+      probe('a', hang),
+      probe('b', hang),
+      probe('c', hang, { dependsOn: ['a'] }),
+      probe('d', hang, { dependsOn: ['c'] }),
+      probe('e', hang, { uses: ['b'] }),
+      probe('f', hang, { network: true }),
+    ];
+    const t0 = performance.now();
+    const results = await run(probes, { timeoutMs: 500 });
+    const elapsed = performance.now() - t0;
+    // a, b, f time out together; c and d skip; e starts after b and gets only what is left of the run.
+    expect(results.map((r) => r.status)).toEqual(['error', 'error', 'skip', 'skip', 'error', 'error']);
+    expect(elapsed).toBeLessThan(500 + 1000 + 250);
+  });
+
+  it('gives a probe that starts late only what is left of the run', async () => {
+    const hang = () => new Promise<ProbeOutcome>(() => undefined);
+    // Both have 3 s budgets; "late" starts when "first" times out at 3 s and gets the 1 s left of a 3 + 1 s run.
+    const probes = [probe('first', hang, { budgetMs: () => 3000 }), probe('late', hang, { uses: ['first'], budgetMs: () => 3000 })];
+    const t0 = performance.now();
+    const results = await run(probes, { timeoutMs: 500 });
+    const elapsed = performance.now() - t0;
+    expect(results.map((r) => r.status)).toEqual(['error', 'error']);
+    // The run deadline is the longest budget (3 s) plus 1 s from the start.
+    expect(elapsed).toBeGreaterThanOrEqual(3950);
+    expect(elapsed).toBeLessThan(4300);
+  });
+
+  it('honours a probe budget of its own', async () => {
+    const results = await run([probe('slow', returns('pass', 300), { budgetMs: (t) => t * 4 })], { timeoutMs: 100 });
+    expect(results[0]!.status).toBe('pass');
+  });
+
+  it('skips network probes offline, and --skip ids on request', async () => {
+    const results = await run(
+      [probe('net', returns('pass'), { network: true }), probe('local', returns('pass')), probe('dep', returns('pass'), { dependsOn: ['local'] })],
+      { offline: true },
+      ['local'],
+    );
+    expect(results.map((r) => [r.id, r.status, (r.details as { skipReason?: string }).skipReason])).toEqual([
+      ['net', 'skip', 'offline'],
+      ['local', 'skip', 'requested'],
+      ['dep', 'skip', 'prerequisite'],
+    ]);
+  });
+
+  it('orders by uses without skipping, and shows a probe only the results it asked for', async () => {
+    let seen: string[] = [];
+    await run([
+      probe('card', returns('fail')),
+      probe('other', returns('pass')),
+      probe('token', async (ctx) => {
+        seen = [...ctx.results.keys()];
+        return outcome('pass');
+      }, { uses: ['card'] }),
+    ]);
+    expect(seen).toEqual(['card']);
+  });
+
+  it('measures each probe', async () => {
+    const results = await run([probe('a', returns('pass', 50))]);
+    expect(results[0]!.durationMs).toBeGreaterThanOrEqual(45);
+    expect(results[0]!.durationMs).toBeLessThan(1000);
+  });
+
+  it('cancels everything when the run signal aborts', async () => {
+    const controller = new AbortController();
+    let probeSignal: AbortSignal | undefined;
+    const pending = runProbes({
+      probes: [
+        probe('wait', (ctx) => {
+          probeSignal = ctx.signal;
+          return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(outcome('error'))));
+        }),
+      ],
+      options: defaultOptions(),
+      system: testSystem(),
+      signal: controller.signal,
+    });
+    await sleep(20);
+    controller.abort();
+    const results = await pending;
+    expect(probeSignal?.aborted).toBe(true);
+    expect(results[0]!.status).toBe('error');
+  });
+});
