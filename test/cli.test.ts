@@ -207,3 +207,93 @@ describe('CLI (the built tool as a child process)', () => {
     expect(existsSync(`${file}.${process.pid}.tmp`)).toBe(false);
   });
 });
+
+describe('options of the checks', () => {
+  const seen = (into: { options?: unknown }) =>
+    probe('reader', 'pass', {
+      run: async (ctx) => {
+        into.options = ctx.options;
+        return { status: 'pass', summary: msg('x', 'x') };
+      },
+    });
+
+  it('parses network, card and Net iD options into DoctorOptions', async () => {
+    const box: { options?: Record<string, unknown> } = {};
+    const certFile = new URL('../package.json', import.meta.url).pathname;
+    const run = await runMain(
+      [
+        '--resolve', 'test.siths.se:443:127.0.0.1',
+        '--resolve', 'Idp.Example.se:8443:[::1]',
+        '--proxy', 'http://user:secret@proxy.example:3128',
+        '--idp-host', 'm07-mg-local.idp.funktionstjanster.se',
+        '--idp-host', 'idp.example:8443',
+        '--cert', certFile,
+        '--expiry-warn-days', '14',
+        '--pkcs11-module', '/x/libiidp11.so',
+        '--test-url', 'https://test.example/',
+      ],
+      [seen(box)],
+    );
+    expect(run.stderr).toBe('');
+    expect(box.options).toMatchObject({
+      resolve: [
+        { host: 'test.siths.se', port: 443, address: '127.0.0.1' },
+        { host: 'idp.example.se', port: 8443, address: '::1' },
+      ],
+      proxy: 'http://user:secret@proxy.example:3128',
+      noProxy: false,
+      idpHosts: [
+        { host: 'm07-mg-local.idp.funktionstjanster.se', port: 443 },
+        { host: 'idp.example', port: 8443 },
+      ],
+      certFiles: [certFile],
+      expiryWarnDays: 14,
+      pkcs11Module: '/x/libiidp11.so',
+      testUrl: 'https://test.example/',
+    });
+  });
+
+  it('has defaults for the IdP host, test page and expiry warning, and understands --no-proxy', async () => {
+    const box: { options?: Record<string, unknown> } = {};
+    await runMain(['--no-proxy'], [seen(box)]);
+    expect(box.options).toMatchObject({
+      idpHosts: [{ host: 'm00-mg-local.idp.funktionstjanster.se', port: 443 }],
+      testUrl: 'https://test.siths.se/',
+      expiryWarnDays: 30,
+      noProxy: true,
+      proxy: undefined,
+      resolve: [],
+      caFiles: [],
+    });
+  });
+
+  it('rejects malformed values with a clear message and exit code 2', async () => {
+    const cases: [string[], string][] = [
+      [['--resolve', 'test.siths.se:443'], 'Write HOST:PORT:ADDRESS'],
+      [['--resolve', 'test.siths.se:99999:127.0.0.1'], 'invalid port: 99999'],
+      [['--resolve', 'test.siths.se:443:not-an-ip'], 'Write HOST:PORT:ADDRESS'],
+      [['--proxy', 'proxy.example:3128'], '--proxy must'],
+      [['--proxy', 'socks5://proxy.example:1080'], '--proxy must start with http: or https:'],
+      [['--idp-host', 'bad host'], 'Give a host name'],
+      [['--expiry-warn-days', '-3'], "argument '-3' is invalid. Give a number of days from 0 to 3650."],
+      [['--expiry-warn-days', 'soon'], 'Give a number of days from 0 to 3650.'],
+      [['--test-url', 'ftp://x'], '--test-url must start with https: or http:'],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runMain(args, [probe('reader', 'pass')]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toContain(message);
+    }
+  });
+
+  it('refuses missing input files before running anything', async () => {
+    const missing = await runMain(['--cert', '/nope/card.pem'], [probe('reader', 'pass')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('siths-doctor: The file for --cert does not exist: /nope/card.pem\n');
+    const folder = await runMain(['--ca-file', '/tmp', '--lang', 'sv'], [probe('reader', 'pass')]);
+    expect(folder.stderr).toBe('siths-doctor: Filen för --ca-file är en mapp: /tmp\n');
+    const pac = await runMain(['--pac', 'file:///nope/proxy.pac'], [probe('reader', 'pass')]);
+    expect(pac.stderr).toContain('The file for --pac does not exist: /nope/proxy.pac');
+    expect((await runMain(['--pac', 'http://wpad.example/wpad.dat'], [probe('reader', 'pass')])).code).toBe(0);
+  });
+});

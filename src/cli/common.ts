@@ -1,6 +1,19 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { isIP } from 'node:net';
 import { langFromEnv, parseLang, pick, type Lang, type Localized, msg } from '../i18n/index.js';
-import { DEFAULT_TIMEOUT_MS, FORMATS, MAX_TIMEOUT_MS, type DoctorOptions, type Format } from '../options.js';
+import {
+  DEFAULT_EXPIRY_WARN_DAYS,
+  DEFAULT_IDP_HOST,
+  DEFAULT_TEST_URL,
+  DEFAULT_TIMEOUT_MS,
+  defaultOptions,
+  FORMATS,
+  MAX_TIMEOUT_MS,
+  type DoctorOptions,
+  type Format,
+  type HostPort,
+  type ResolveRule,
+} from '../options.js';
 
 /**
  * The language for everything the CLI prints, known before commander parses:
@@ -45,10 +58,58 @@ export function collectList(value: string, previous: string[] | undefined): stri
   return [...(previous ?? []), ...items];
 }
 
-/** Options every command takes. Probe-specific options are added by the commands that need them. */
+function parseUrl(value: string, what: string, protocols: readonly string[], lang: Lang): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    invalid(msg(`${what} måste vara en fullständig adress, till exempel ${protocols[0]}//exempel.se:8080`, `${what} must be a full URL, for example ${protocols[0]}//example.com:8080`), lang);
+  }
+  if (!protocols.includes(url.protocol) || !url.hostname) {
+    invalid(msg(`${what} måste börja med ${protocols.join(' eller ')}`, `${what} must start with ${protocols.join(' or ')}`), lang);
+  }
+  return value;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+
+function parsePort(text: string, lang: Lang): number {
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port < 1 || port > 65535) invalid(msg(`ogiltig port: ${text}`, `invalid port: ${text}`), lang);
+  return port;
+}
+
+export function parseHostPort(value: string, lang: Lang): HostPort {
+  const m = /^([^:\s]+)(?::(\d+))?$/.exec(value.trim());
+  if (!m || !HOSTNAME.test(m[1]!)) invalid(msg('Ange ett värdnamn, eventuellt med port: värd.se eller värd.se:443', 'Give a host name, optionally with a port: host.se or host.se:443'), lang);
+  return { host: m[1]!.toLowerCase(), port: m[2] ? parsePort(m[2], lang) : 443 };
+}
+
+/** curl's --resolve syntax: HOST:PORT:ADDRESS, the address may be IPv6 in brackets or bare. */
+export function parseResolve(value: string, lang: Lang): ResolveRule {
+  const m = /^([^:\s]+):(\d+):(.+)$/.exec(value.trim());
+  const address = m?.[3]?.replace(/^\[(.*)\]$/, '$1');
+  if (!m || !address || !HOSTNAME.test(m[1]!) || isIP(address) === 0) {
+    invalid(msg('Skriv VÄRD:PORT:ADRESS, till exempel test.siths.se:443:127.0.0.1', 'Write HOST:PORT:ADDRESS, for example test.siths.se:443:127.0.0.1'), lang);
+  }
+  return { host: m[1]!.toLowerCase(), port: parsePort(m[2]!, lang), address };
+}
+
+function parseDays(value: string, lang: Lang): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 3650) invalid(msg('Ange ett antal dagar mellan 0 och 3650.', 'Give a number of days from 0 to 3650.'), lang);
+  return n;
+}
+
+function collect<T>(parse: (value: string) => T) {
+  return (value: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(value)];
+}
+
+/** Options every command takes, grouped in --help. The checks' own options are here too, since `check` runs them all. */
 export function addCommonOptions(cmd: Command, lang: Lang): Command {
   const t = (sv: string, en: string): string => (lang === 'sv' ? sv : en);
-  return cmd
+  cmd
+    .optionsGroup(t('Rapport:', 'Report:'))
     .addOption(
       new Option('--format <format>', t('rapportformat', 'report format'))
         .choices([...FORMATS])
@@ -66,6 +127,15 @@ export function addCommonOptions(cmd: Command, lang: Lang): Command {
     )
     .addOption(
       new Option(
+        '--show-personal-data',
+        t('visa namn, personnummer, HSA-id och kortnummer (dolda som standard)', 'show names, personal numbers, HSA-ids and card numbers (hidden by default)'),
+      ),
+    )
+    .addOption(new Option('--no-color', t('ingen färg i textrapporten', 'no colour in the text report')))
+    .addOption(new Option('--verbose', t('visa underlag och detaljer för varje kontroll', 'show evidence and details for every check')))
+    .optionsGroup(t('Körning:', 'Run:'))
+    .addOption(
+      new Option(
         '--timeout <ms>',
         t('tidsgräns per nätverks- eller kortoperation, i millisekunder', 'time limit per network or card operation, in milliseconds'),
       )
@@ -73,19 +143,56 @@ export function addCommonOptions(cmd: Command, lang: Lang): Command {
         .default(DEFAULT_TIMEOUT_MS),
     )
     .addOption(new Option('--offline', t('hoppa över kontroller som behöver nätverket', 'skip the checks that need the network')))
+    .optionsGroup(t('Kort och certifikat:', 'Card and certificates:'))
     .addOption(
-      new Option(
-        '--show-personal-data',
-        t('visa namn, personnummer, HSA-id och kortnummer (dolda som standard)', 'show names, personal numbers, HSA-ids and card numbers (hidden by default)'),
+      new Option('--cert <file>', t('granska en certifikatfil (PEM eller DER) i stället för kortets; kan upprepas', "analyse a certificate file (PEM or DER) instead of the card's; may repeat")).argParser(
+        collect((v) => v),
       ),
     )
-    .addOption(new Option('--no-color', t('ingen färg i textrapporten', 'no colour in the text report')))
-    .addOption(new Option('--verbose', t('visa underlag och detaljer för varje kontroll', 'show evidence and details for every check')));
+    .addOption(
+      new Option('--expiry-warn-days <days>', t('varna när inloggningscertifikatet går ut inom så många dagar', 'warn when the login certificate expires within this many days'))
+        .argParser((v: string) => parseDays(v, lang))
+        .default(DEFAULT_EXPIRY_WARN_DAYS),
+    )
+    .addOption(new Option('--pkcs11-module <path>', t('PKCS#11-biblioteket att använda i stället för att leta efter Net iD:s', "the PKCS#11 library to use instead of searching for Net iD's")))
+    .optionsGroup(t('Nätverk:', 'Network:'))
+    .addOption(
+      new Option('--proxy <url>', t('använd den här proxyn (http://[användare:lösen@]värd:port)', 'use this proxy (http://[user:password@]host:port)')).argParser((v: string) =>
+        parseUrl(v, '--proxy', ['http:', 'https:'], lang),
+      ),
+    )
+    .addOption(new Option('--no-proxy', t('gå direkt, utan proxy, oavsett inställningar', 'connect directly, without a proxy, whatever the settings')))
+    .addOption(new Option('--pac <url|file>', t('proxyskript (PAC) att utvärdera, adress eller fil', 'proxy auto-config (PAC) script to evaluate, URL or file')))
+    .addOption(
+      new Option('--resolve <host:port:address>', t('anslut till ADRESS för VÄRD:PORT, som curl; kan upprepas', 'connect to ADDRESS for HOST:PORT, like curl; may repeat')).argParser(
+        collect((v) => parseResolve(v, lang)),
+      ),
+    )
+    .addOption(
+      new Option('--ca-file <file>', t('fler rotcertifikat att lita på (PEM), utöver Nodes inbyggda; kan upprepas', "more root certificates to trust (PEM), besides Node's bundled ones; may repeat")).argParser(
+        collect((v) => v),
+      ),
+    )
+    .addOption(
+      new Option('--test-url <url>', t('SITHS testsida', 'the SITHS test page'))
+        .argParser((v: string) => parseUrl(v, '--test-url', ['https:', 'http:'], lang))
+        .default(DEFAULT_TEST_URL),
+    )
+    .addOption(
+      new Option(
+        '--idp-host <host[:port]>',
+        t(
+          `inloggningstjänstens (IdP) värd att granska; kan upprepas (standard: ${DEFAULT_IDP_HOST})`,
+          `identity provider host to examine; may repeat (default: ${DEFAULT_IDP_HOST})`,
+        ),
+      ).argParser(collect((v) => parseHostPort(v, lang))),
+    );
+  return cmd;
 }
 
 /** Commander's parsed values, merged from the program and the subcommand, as DoctorOptions. */
 export function toDoctorOptions(raw: Record<string, unknown>, lang: Lang): DoctorOptions {
-  return {
+  return defaultOptions({
     lang: (raw.lang as Lang | undefined) ?? lang,
     format: (raw.format as Format | undefined) ?? 'text',
     output: raw.output as string | undefined,
@@ -94,5 +201,16 @@ export function toDoctorOptions(raw: Record<string, unknown>, lang: Lang): Docto
     showPersonalData: raw.showPersonalData === true,
     color: raw.color !== false,
     verbose: raw.verbose === true,
-  };
+    certFiles: (raw.cert as string[] | undefined) ?? [],
+    expiryWarnDays: (raw.expiryWarnDays as number | undefined) ?? DEFAULT_EXPIRY_WARN_DAYS,
+    pkcs11Module: raw.pkcs11Module as string | undefined,
+    // commander folds --proxy URL and --no-proxy into one value: a string, or false.
+    proxy: typeof raw.proxy === 'string' ? raw.proxy : undefined,
+    noProxy: raw.proxy === false,
+    pac: raw.pac as string | undefined,
+    resolve: (raw.resolve as ResolveRule[] | undefined) ?? [],
+    caFiles: (raw.caFile as string[] | undefined) ?? [],
+    testUrl: (raw.testUrl as string | undefined) ?? DEFAULT_TEST_URL,
+    ...(raw.idpHost ? { idpHosts: raw.idpHost as HostPort[] } : {}),
+  });
 }

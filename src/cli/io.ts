@@ -2,6 +2,7 @@ import { supportsColor } from 'chalk';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { msg } from '../i18n/index.js';
+import type { DoctorOptions } from '../options.js';
 import { UsageError } from '../runner.js';
 
 /** The streams and environment the CLI writes to; the real process's by default. */
@@ -62,4 +63,34 @@ export function write(stream: NodeJS.WritableStream, text: string): Promise<void
   return new Promise((resolve) => {
     stream.write(text, () => resolve());
   });
+}
+
+/** Files named on the command line must be readable before anything runs (exit code 2 otherwise). */
+export async function checkInputFiles(files: readonly { option: string; path: string }[]): Promise<void> {
+  for (const { option, path: file } of files) {
+    try {
+      const stat = await fsp.stat(file);
+      if (stat.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+      await fsp.access(file, fsp.constants.R_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? msg('finns inte', 'does not exist')
+          : code === 'EISDIR'
+            ? msg('är en mapp', 'is a folder')
+            : msg('går inte att läsa', 'cannot be read');
+      throw new UsageError(msg(`Filen för ${option} ${why.sv}: ${file}`, `The file for ${option} ${why.en}: ${file}`));
+    }
+  }
+}
+
+/** The input files a run will read: certificates, extra roots, a local PAC file. */
+export function inputFilesOf(options: DoctorOptions): { option: string; path: string }[] {
+  const files = [
+    ...options.certFiles.map((f) => ({ option: '--cert', path: f })),
+    ...options.caFiles.map((f) => ({ option: '--ca-file', path: f })),
+  ];
+  if (options.pac && !/^https?:\/\//i.test(options.pac)) files.push({ option: '--pac', path: options.pac.replace(/^file:\/\//i, '') });
+  return files;
 }

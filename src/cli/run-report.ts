@@ -9,7 +9,7 @@ import { runProbes } from '../runner.js';
 import type { System } from '../system.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { EXIT_INTERRUPTED, EXIT_USAGE } from './exit-codes.js';
-import { checkOutputPath, colorLevel, write, writeReportFile, type CliIo } from './io.js';
+import { checkInputFiles, checkOutputPath, inputFilesOf, colorLevel, write, writeReportFile, type CliIo } from './io.js';
 
 export interface RunAndReportRequest {
   readonly probes: readonly Probe<object>[];
@@ -24,6 +24,7 @@ export interface RunAndReportRequest {
 export async function runAndReport(request: RunAndReportRequest): Promise<number> {
   const { options, io, system } = request;
   if (options.output) await checkOutputPath(options.output);
+  await checkInputFiles(inputFilesOf(options));
 
   // Ctrl-C stops every probe (each is aborted and releases what it holds) and ends with 130.
   const interrupt = new AbortController();

@@ -1,0 +1,46 @@
+/**
+ * What the card probes hand each other. The `card` probe reports
+ * `details.cards` in this shape; `card-cert` reads certificates from those
+ * cards and `netid-token` compares them with what the middleware sees.
+ */
+
+/** One card the PC/SC service reported. */
+export interface CardSeen {
+  readonly reader: string;
+  /** The ATR as upper-case hex bytes separated by spaces, "3B 7D 96 ...". Empty when the card gave none. */
+  readonly atr: string;
+  /** What the ATR table says it is ("SITHS card (Gemalto IDPrime)"), or undefined for an unknown card. */
+  readonly cardType?: string;
+  /** present: answers; mute: in the reader but does not answer / cannot be powered. */
+  readonly state: 'present' | 'mute';
+}
+
+export interface CardProbeDetails {
+  readonly cards: readonly CardSeen[];
+}
+
+/** A certificate object found on a PKCS#15 / ISO 7816-15 card, read without a PIN. */
+export interface CardCertificate {
+  readonly label: string;
+  /** The object's iD, hex. Pairs a certificate with its private key. */
+  readonly id: string;
+  readonly authority: boolean;
+  /** The file path it was read from, hex ("3F0050154331"), with index/length when given. */
+  readonly path: string;
+  /** Which directory listed it: CDF (own), trusted or useful certificates. */
+  readonly source: 'certificates' | 'trusted' | 'useful';
+  readonly der: Buffer;
+}
+
+export interface CardCertificateRead {
+  readonly reader: string;
+  readonly atr: string;
+  readonly tokenInfo?: {
+    readonly serialNumber?: string;
+    readonly manufacturer?: string;
+    readonly label?: string;
+  };
+  readonly certificates: readonly CardCertificate[];
+  /** How many command APDUs the read took (for the bench and --verbose). */
+  readonly apduCount: number;
+}
