@@ -1,6 +1,15 @@
 #!/usr/bin/env node
 // Tiny launcher: the program lives in dist/ (built by `npm install` / `npm ci` through `prepare`).
-import { main } from '../dist/cli.js';
+let main;
+try {
+  ({ main } = await import('../dist/cli.js'));
+} catch (err) {
+  process.stderr.write(
+    `siths-doctor: cannot load the program (${err && err.message}).\n` +
+      'If this is a checkout, run "npm ci" (or "npm run build") first.\n',
+  );
+  process.exit(3);
+}
 
 const code = await main(process.argv);
 // Exit explicitly: a probe that was stopped may still hold a socket open.

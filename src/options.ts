@@ -1,6 +1,6 @@
 import type { Lang } from './i18n/index.js';
 
-export const FORMATS = ['text', 'json', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'markdown', 'prometheus'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -213,6 +213,43 @@ describe('json report', () => {
   });
 });
 
+describe('prometheus report', () => {
+  it('exposes state sets per check and for the run, without personal data', () => {
+    const text = renderReport(report, { ...base, format: 'prometheus', lang: 'sv' });
+    expect(text).toBe(
+      [
+        '# HELP siths_doctor_info The siths-doctor run: version and support code.',
+        '# TYPE siths_doctor_info gauge',
+        'siths_doctor_info{version="9.9.9",support_code="253-K8X-Z96"} 1',
+        '# HELP siths_doctor_run_status Overall outcome of the last run (1 for the outcome it had).',
+        '# TYPE siths_doctor_run_status gauge',
+        'siths_doctor_run_status{status="pass"} 0',
+        'siths_doctor_run_status{status="warn"} 0',
+        'siths_doctor_run_status{status="fail"} 1',
+        'siths_doctor_run_status{status="error"} 0',
+        '# HELP siths_doctor_run_timestamp_seconds When the last run started, in seconds since the Unix epoch.',
+        '# TYPE siths_doctor_run_timestamp_seconds gauge',
+        'siths_doctor_run_timestamp_seconds 1795680000',
+        '# HELP siths_doctor_run_duration_seconds How long the last run took.',
+        '# TYPE siths_doctor_run_duration_seconds gauge',
+        'siths_doctor_run_duration_seconds 1.235',
+        '# HELP siths_doctor_check_status Outcome of each check (1 for the outcome it had).',
+        '# TYPE siths_doctor_check_status gauge',
+        ...['reader', 'card-cert', 'clock'].flatMap((id, i) =>
+          ['pass', 'warn', 'fail', 'skip', 'error'].map((s) => `siths_doctor_check_status{check="${id}",status="${s}"} ${s === ['pass', 'fail', 'skip'][i] ? 1 : 0}`),
+        ),
+        '# HELP siths_doctor_check_duration_seconds How long each check took.',
+        '# TYPE siths_doctor_check_duration_seconds gauge',
+        'siths_doctor_check_duration_seconds{check="reader"} 0.012',
+        'siths_doctor_check_duration_seconds{check="card-cert"} 0.23',
+        'siths_doctor_check_duration_seconds{check="clock"} 0',
+        '',
+      ].join('\n'),
+    );
+    expect(text).not.toContain('Tolvan');
+  });
+});
+
 describe('the support code in a report', () => {
   it('decodes to the outcomes of the report', () => {
     const decoded = decodeSupportCode('253-K8X-Z96');

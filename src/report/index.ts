@@ -2,6 +2,7 @@ import type { Lang } from '../i18n/index.js';
 import type { Format } from '../options.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
+import { renderPrometheus } from './prometheus.js';
 import { renderable, type RunReport } from './report.js';
 import { renderText } from './text.js';
 
@@ -21,6 +22,8 @@ export function renderReport(report: RunReport, options: RenderOptions): string 
       return renderJson(rendered);
     case 'markdown':
       return renderMarkdown(rendered);
+    case 'prometheus':
+      return renderPrometheus(rendered);
     case 'text':
       return renderText(rendered, { colorLevel: options.colorLevel, verbose: options.verbose });
   }
