@@ -107,7 +107,7 @@ describe('CLI (in process, with probes of the test)', () => {
     expect(timeout.stderr).toContain("argument '0' is invalid. Give milliseconds as a whole number from 1 to 600000");
     const format = await runMain(['--format', 'xml'], [reader], { env: { LANG: 'sv_SE.UTF-8' } });
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain("fel: 'xml' går inte för '--format <format>'. Välj en av: text, json, markdown.");
+    expect(format.stderr).toContain("fel: 'xml' går inte för '--format <format>'. Välj en av: text, json, markdown, prometheus.");
   });
 
   it('skips with --skip, comma separated or repeated', async () => {
