@@ -102,7 +102,7 @@ function policiesExtension(oids) {
  * node-forge cannot represent: the TBSCertificate is built with a stand-in
  * RSA key and its SubjectPublicKeyInfo swapped for the EC one before signing.
  */
-function makeCert({ name, subject, issuer, notBefore, notAfter, ca = false, pathLen, keyUsage, extKeyUsage, policies, altNames, ec = false }) {
+function makeCert({ name, subject, issuer, notBefore, notAfter, ca = false, pathLen, keyUsage, extKeyUsage, policies, altNames, ec = false, extraExtensions = [] }) {
   // CAs get keys of their own; end-entity certificates share a small pool, since
   // RSA key generation dominates the run time and no test needs distinct leaf keys.
   const keys = ec ? ecKeys() : ca ? rsaKeys() : pooledLeafKey();
@@ -123,7 +123,7 @@ function makeCert({ name, subject, issuer, notBefore, notAfter, ca = false, path
   if (policies) extensions.push(policiesExtension(policies));
   if (!ec) extensions.push({ name: 'subjectKeyIdentifier' });
   if (issuer) extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: issuer.cert.generateSubjectKeyIdentifier().getBytes() });
-  cert.setExtensions(extensions);
+  cert.setExtensions([...extensions, ...extraExtensions]);
 
   const signerPem = issuer ? issuer.privateKeyPem : keys.privateKeyPem;
   // Sign with SHA-256 and RSA (every CA here is RSA).
@@ -151,6 +151,12 @@ function sigAlg() {
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(pki.oids.sha256WithRSAEncryption).getBytes()),
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
   ]);
+}
+
+/** A private extension under the example OID arc 2.999 (ITU-T X.660), holding `bytes` bytes of padding. */
+function hugeExtension(bytes) {
+  const value = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, 'T'.repeat(bytes));
+  return { id: '2.999.1', critical: false, value: asn1.toDer(value).getBytes() };
 }
 
 function pem(der) {
@@ -256,6 +262,14 @@ export function makeTestPki(outDir, now = new Date()) {
     policies: ['1.2.752.146.200.3.1.0.0'],
   });
   card('card-telia-auth', teliaCa, TEST_PERSON.personalNumber, 'auth', valid, { identity: 'personal-number', family: 'telia' });
+  // Readable, but no card certificate looks like these: the doctor must say so rather than trust them.
+  card('card-hsa-auth-absurd-dates', hsaCa, TEST_PERSON.hsaId, 'auth', valid, { identity: 'hsa-id', expect: 'warn', note: 'valid from 1950 to 9999' }, {
+    notBefore: new Date('1950-01-01T00:00:00Z'),
+    notAfter: new Date('9999-12-31T23:59:59Z'),
+  });
+  card('card-hsa-auth-huge-extension', hsaCa, TEST_PERSON.hsaId, 'auth', valid, { identity: 'hsa-id', expect: 'warn', note: 'a 20000-byte private extension' }, {
+    extraExtensions: [hugeExtension(20_000)],
+  });
 
   // ---- The network side: a stand-in "public" web PKI, and an organisation's inspection CA ---
   const webRoot = save(
