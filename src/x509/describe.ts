@@ -20,9 +20,9 @@ export function days(n: number): Localized {
   return msg(`${n} ${n === 1 ? 'dag' : 'dagar'}`, `${n} ${n === 1 ? 'day' : 'days'}`);
 }
 
-/** "20 days ago", or "today" for less than a day. */
+/** "20 days ago". */
 export function ago(n: number): Localized {
-  return n === 0 ? msg('i dag', 'today') : msg(`för ${days(n).sv} sedan`, `${days(n).en} ago`);
+  return msg(`för ${days(n).sv} sedan`, `${days(n).en} ago`);
 }
 
 const FAMILY_NAMES: Record<Family, Localized> = {
@@ -107,15 +107,17 @@ export function dnText(name: readonly NameAttribute[], value: (attr: NameAttribu
     .join(', ');
 }
 
-/** Card labels may carry the holder's name: mark those parts. */
+/** Card labels may carry the holder's name: mark those parts, in one pass so a part is never marked twice. */
 export function markedLabel(label: string, a: CertificateAnalysis | undefined): string {
   if (!a || a.role === 'ca') return label;
-  const parts = a.facts.subject.filter((attr) => NAME_PARTS.has(attr.label) || attr.label === 'serialNumber').map((attr) => attr.value);
-  let out = label;
-  for (const part of parts.filter((p) => p.length >= 2).sort((x, y) => y.length - x.length)) {
-    out = out.split(part).join(personal(part, 'name'));
-  }
-  return out;
+  const parts = a.facts.subject
+    .filter((attr) => NAME_PARTS.has(attr.label) || attr.label === 'serialNumber')
+    .map((attr) => attr.value)
+    .filter((p) => p.length >= 2)
+    .sort((x, y) => y.length - x.length);
+  if (parts.length === 0) return label;
+  const pattern = new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return label.replace(pattern, (part) => personal(part, 'name'));
 }
 
 export function whereText(origin: CertificateOrigin, a: CertificateAnalysis | undefined, severalReaders: boolean): Localized {
@@ -181,7 +183,9 @@ export function validityWords(a: CertificateAnalysis): Localized {
     case 'valid':
       return msg(`gäller till ${until} (${days(a.daysLeft).sv} kvar)`, `valid until ${until} (${days(a.daysLeft).en} left)`);
     case 'expired':
-      return msg(`gick ut ${until} (${ago(-a.daysLeft).sv})`, `expired on ${until} (${ago(-a.daysLeft).en})`);
+      return a.daysLeft === 0
+        ? msg(`gick ut i dag, ${until}`, `expired today, ${until}`)
+        : msg(`gick ut ${until} (${ago(-a.daysLeft).sv})`, `expired on ${until} (${ago(-a.daysLeft).en})`);
     case 'not-yet-valid': {
       const from = dateOf(a.facts.notBefore);
       return msg(`gäller först från ${from} (om ${days(a.daysUntilValid).sv})`, `not valid until ${from} (in ${days(a.daysUntilValid).en})`);

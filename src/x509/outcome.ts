@@ -20,7 +20,7 @@ import {
 } from './describe.js';
 import { attributeValue } from './facts.js';
 import type { CardSummary, CertificateOrigin, CertificateSet } from './inputs.js';
-import { analyseSet, isAnalysed, judge, type AnalysedCertificate, type JudgedCertificate, type Reason, type Verdict } from './judge.js';
+import { analyseSet, isAnalysed, judge, type AnalysedCertificate, type JudgedCertificate, type Reason, type UnreadableCertificate, type Verdict } from './judge.js';
 import { EKU_NAMES, POLICY_NAMES } from './known-cas.js';
 
 export interface OutcomeContext {
@@ -43,8 +43,70 @@ export interface CardCertDetails {
   /** Index into certificates of the authentication certificate that decided, or null. */
   readonly decidingCertificate: number | null;
   readonly fallbackToPersonalNumber: boolean;
-  readonly certificates: readonly object[];
-  readonly cards?: readonly object[];
+  readonly certificates: readonly CertificateDetails[];
+  readonly cards?: readonly CardDetails[];
+}
+
+type OriginDetails =
+  | { readonly file: string; readonly position?: number }
+  | { readonly reader: string; readonly label: string; readonly id: string; readonly path: string; readonly directory: string; readonly authority: boolean };
+
+export type CertificateDetails =
+  | {
+      readonly index: number;
+      readonly origin: OriginDetails;
+      readonly readable: false;
+      readonly problem: UnreadableCertificate['problem'];
+      readonly error: string;
+    }
+  | {
+      readonly index: number;
+      readonly origin: OriginDetails;
+      readonly readable: true;
+      readonly subject: {
+        readonly dn: string;
+        readonly commonName?: string;
+        readonly givenName?: string;
+        readonly surname?: string;
+        readonly serialNumber?: string;
+        readonly organization?: string;
+        readonly organizationalUnit?: string;
+        readonly country?: string;
+        readonly emails: readonly string[];
+      };
+      readonly issuer: { readonly dn: string; readonly commonName?: string; readonly organization?: string; readonly country?: string };
+      readonly serialNumber: string;
+      readonly notBefore: Date;
+      readonly notAfter: Date;
+      readonly validity: CertificateAnalysis['validity'];
+      readonly daysLeft: number;
+      readonly daysUntilValid: number;
+      readonly key: CertificateAnalysis['facts']['key'];
+      readonly signatureAlgorithm: string;
+      readonly keyUsage: readonly string[] | null;
+      readonly extendedKeyUsage: readonly { readonly oid: string; readonly name?: string }[] | null;
+      readonly policies: readonly { readonly oid: string; readonly name?: string }[];
+      readonly sha256: string;
+      readonly sizeBytes: number;
+      readonly parser: CertificateAnalysis['facts']['parser'];
+      readonly family: CertificateAnalysis['family'];
+      readonly test: boolean;
+      readonly reserveCard: boolean;
+      readonly role: CertificateAnalysis['role'];
+      readonly selfSigned: boolean;
+      readonly purposes: CertificateAnalysis['purposes'];
+      readonly identity: CertificateAnalysis['identity'];
+      readonly anomalies: CertificateAnalysis['anomalies'];
+    };
+
+export interface CardDetails {
+  readonly reader: string;
+  readonly atr: string;
+  readonly tokenSerial?: string;
+  readonly tokenLabel?: string;
+  readonly manufacturer?: string;
+  readonly certificateCount: number;
+  readonly apduCount: number;
 }
 
 /** Judge a set of certificates (one card's, or the files given) into the card-cert outcome. */
@@ -98,7 +160,10 @@ function summaryOf(verdict: Verdict, items: readonly JudgedCertificate[], source
   const until = dateOf(d.facts.notAfter);
   let main: Localized;
   if (d.validity === 'expired') {
-    main = msg(`${phrase.sv} gick ut ${until}, ${ago(-d.daysLeft).sv}.`, `${phrase.en} expired on ${until}, ${ago(-d.daysLeft).en}.`);
+    main =
+      d.daysLeft === 0
+        ? msg(`${phrase.sv} gick ut i dag, ${until}.`, `${phrase.en} expired today, ${until}.`)
+        : msg(`${phrase.sv} gick ut ${until}, ${ago(-d.daysLeft).sv}.`, `${phrase.en} expired on ${until}, ${ago(-d.daysLeft).en}.`);
   } else if (d.validity === 'not-yet-valid') {
     const from = dateOf(d.facts.notBefore);
     const n = days(d.daysUntilValid);
@@ -292,7 +357,7 @@ function unreadableAdvice(items: readonly JudgedCertificate[], source: Certifica
   );
 }
 
-function originDetails(origin: CertificateOrigin, a: CertificateAnalysis | undefined): object {
+function originDetails(origin: CertificateOrigin, a: CertificateAnalysis | undefined): OriginDetails {
   if (origin.kind === 'file') return { file: origin.file, ...(origin.position ? { position: origin.position } : {}) };
   return {
     reader: origin.reader,
@@ -304,12 +369,12 @@ function originDetails(origin: CertificateOrigin, a: CertificateAnalysis | undef
   };
 }
 
-function certificateDetails(item: JudgedCertificate): object {
+function certificateDetails(item: JudgedCertificate): CertificateDetails {
   if (!isAnalysed(item)) {
     return {
       index: item.index,
       origin: originDetails(item.origin, undefined),
-      readable: false,
+      readable: false as const,
       problem: item.problem,
       error: item.error,
     };
@@ -323,7 +388,7 @@ function certificateDetails(item: JudgedCertificate): object {
   return {
     index: item.index,
     origin: originDetails(item.origin, a),
-    readable: true,
+    readable: true as const,
     subject: {
       dn: dnText(f.subject, (attr) => markedValue(a, attr)),
       commonName: subjectValue('CN'),
@@ -366,7 +431,7 @@ function certificateDetails(item: JudgedCertificate): object {
   };
 }
 
-function cardDetails(card: CardSummary): object {
+function cardDetails(card: CardSummary): CardDetails {
   return {
     reader: card.reader,
     atr: card.atr,
