@@ -69,7 +69,7 @@ describe('siths-doctor cert --cert FILE (the built tool, as a child process)', (
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('[!] Certificates on the card  TEST CERTIFICATE: The HSA-id based authentication certificate of [name hidden] (TEST SITHS e-id) is valid until');
     for (const label of ['subject', 'issuer', 'validity', 'key', 'key usage', 'extended key usage', 'policies', 'serial number', 'SHA-256']) {
-      expect(run.stdout).toMatch(new RegExp(`\\n {10}${label} +\\S`));
+      expect(run.stdout).toMatch(new RegExp(`\\n {9}${label} +\\S`));
     }
     expect(run.stdout).toContain('issuer              CN=TEST SITHS e-id Person HSA-id 3 CA v1, O=Inera AB (TEST), C=SE');
     expect(run.stdout).toContain('clientAuth (1.3.6.1.5.5.7.3.2), smartcardLogon (1.3.6.1.4.1.311.20.2.2)');

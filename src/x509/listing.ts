@@ -42,8 +42,9 @@ export function certificateListing(item: JudgedCertificate, ctx: LineContext): L
     rows.push([LABELS.card, msg(`${o.directory}, iD ${o.id || '–'}, sökväg ${o.path}`, `${o.directory}, iD ${o.id || '–'}, path ${o.path}`)]);
   }
   const width = (lang: 'sv' | 'en'): number => Math.max(...rows.map(([label]) => label[lang].length));
+  // Three spaces: indented under the line in text, and still a plain list item (not code) in markdown.
   const row = (label: Localized, value: Localized): Localized =>
-    msg(`    ${label.sv.padEnd(width('sv'))}  ${value.sv}`, `    ${label.en.padEnd(width('en'))}  ${value.en}`);
+    msg(`   ${label.sv.padEnd(width('sv'))}  ${value.sv}`, `   ${label.en.padEnd(width('en'))}  ${value.en}`);
   return [head, ...rows.map(([label, value]) => row(label, value))];
 }
 
