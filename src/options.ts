@@ -42,6 +42,8 @@ export interface DoctorOptions {
   readonly certFiles: readonly string[];
   /** --expiry-warn-days N: warn when the login certificate expires within N days. */
   readonly expiryWarnDays: number;
+  /** --allow-test-pki: certificates from a TEST hierarchy are expected (test cards): still named, no longer a warning. */
+  readonly allowTestPki: boolean;
 
   // Net iD
   /** --pkcs11-module PATH: the PKCS#11 library to use instead of searching for Net iD's. */
@@ -74,6 +76,7 @@ export function defaultOptions(overrides: Partial<DoctorOptions> = {}): DoctorOp
     verbose: false,
     certFiles: [],
     expiryWarnDays: DEFAULT_EXPIRY_WARN_DAYS,
+    allowTestPki: false,
     noProxy: false,
     resolve: [],
     caFiles: [],

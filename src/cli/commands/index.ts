@@ -1,7 +1,8 @@
 import type { CommandModule } from '../kit.js';
+import { certCommand } from './cert.js';
 import { checkCommand } from './check.js';
 import { explainCommand } from './explain.js';
 import { listChecksCommand } from './list-checks.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [checkCommand, listChecksCommand, explainCommand];
+export const COMMANDS: readonly CommandModule[] = [checkCommand, certCommand, listChecksCommand, explainCommand];
