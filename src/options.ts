@@ -42,8 +42,6 @@ export interface DoctorOptions {
   readonly certFiles: readonly string[];
   /** --expiry-warn-days N: warn when the login certificate expires within N days. */
   readonly expiryWarnDays: number;
-  /** --allow-test-pki: certificates from a TEST hierarchy are expected (test cards): still named, no longer a warning. */
-  readonly allowTestPki: boolean;
 
   // Net iD
   /** --pkcs11-module PATH: the PKCS#11 library to use instead of searching for Net iD's. */
@@ -76,7 +74,6 @@ export function defaultOptions(overrides: Partial<DoctorOptions> = {}): DoctorOp
     verbose: false,
     certFiles: [],
     expiryWarnDays: DEFAULT_EXPIRY_WARN_DAYS,
-    allowTestPki: false,
     noProxy: false,
     resolve: [],
     caFiles: [],

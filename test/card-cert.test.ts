@@ -32,7 +32,7 @@ describe('the card-cert check, in process', () => {
   it('needs the card check, or nothing with --cert', async () => {
     const list = await runMain(['list-checks', '--format', 'json'], [fake('card', 'pass'), cardCert]);
     expect(JSON.parse(list.stdout).checks[1]).toMatchObject({ id: 'card-cert', dependsOn: ['card'] });
-    const withFiles = await runMain(['check', 'card-cert', '--cert', file('card-hsa-auth-valid'), '--allow-test-pki', '--format', 'json'], [fake('card', 'fail'), cardCert], {
+    const withFiles = await runMain(['check', 'card-cert', '--cert', file('card-hsa-auth-valid'), '--format', 'json'], [fake('card', 'fail'), cardCert], {
       system: clock,
     });
     expect(checksOf(withFiles.stdout).map((c) => `${c.id}:${c.status}`)).toEqual(['card-cert:pass']);
@@ -49,7 +49,7 @@ describe('the card-cert check, in process', () => {
   });
 
   it('one line per certificate in the notes, shown with --verbose', async () => {
-    const run = await runMain(['check', 'card-cert', '--cert', file('card-hsa-pair'), '--allow-test-pki', '--verbose'], [cardCert], { system: clock });
+    const run = await runMain(['check', 'card-cert', '--cert', file('card-hsa-pair'), '--verbose'], [cardCert], { system: clock });
     expect(run.stdout).toMatch(/\[✓\] Certificates on the card {2}TEST CERTIFICATE: The HSA-id based authentication certificate of \[name hidden\]/);
     expect(run.stdout).toContain(`      [✓] ${file('card-hsa-pair')} #1: authentication certificate, HSA-id based, TEST SITHS e-id, [name hidden], SE2321000016-****, valid until`);
     expect(run.stdout).toContain(`      [✓] ${file('card-hsa-pair')} #2: signature certificate,`);
@@ -67,19 +67,18 @@ describe('siths-doctor cert --cert FILE (the built tool, as a child process)', (
     const run = await runBin(['cert', '--cert', file('card-hsa-auth-valid'), '--cert', file('card-hsa-sign-valid', 'der')]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toContain('[!] Certificates on the card  TEST CERTIFICATE: The HSA-id based authentication certificate of [name hidden] (TEST SITHS e-id) is valid until');
+    expect(run.stdout).toContain('[✓] Certificates on the card  TEST CERTIFICATE: The HSA-id based authentication certificate of [name hidden] (TEST SITHS e-id) is valid until');
     for (const label of ['subject', 'issuer', 'validity', 'key', 'key usage', 'extended key usage', 'policies', 'serial number', 'SHA-256']) {
       expect(run.stdout).toMatch(new RegExp(`\\n {9}${label} +\\S`));
     }
     expect(run.stdout).toContain('issuer              CN=TEST SITHS e-id Person HSA-id 3 CA v1, O=Inera AB (TEST), C=SE');
     expect(run.stdout).toContain('clientAuth (1.3.6.1.5.5.7.3.2), smartcardLogon (1.3.6.1.4.1.311.20.2.2)');
-    expect(run.stdout).toContain('This is a TEST certificate');
     for (const secret of [person.commonName, person.surname, person.hsaId, person.email]) expect(run.stdout).not.toContain(secret);
     expect(run.stdout).toContain('SE2321000016-****');
   });
 
   it('shows personal data with --show-personal-data', async () => {
-    const run = await runBin(['cert', '--cert', file('card-pnr-auth-valid'), '--show-personal-data', '--allow-test-pki']);
+    const run = await runBin(['cert', '--cert', file('card-pnr-auth-valid'), '--show-personal-data']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`authentication certificate of ${person.commonName} (TEST SITHS e-id)`);
     expect(run.stdout).toContain(person.personalNumber);
@@ -87,13 +86,13 @@ describe('siths-doctor cert --cert FILE (the built tool, as a child process)', (
   });
 
   it('reads DER into JSON, in Swedish, with the analysis in details', async () => {
-    const run = await runBin(['cert', '--cert', file('card-hsa-auth-ec', 'der'), '--format', 'json', '--lang', 'sv', '--allow-test-pki']);
+    const run = await runBin(['cert', '--cert', file('card-hsa-auth-ec', 'der'), '--format', 'json', '--lang', 'sv']);
     expect(run.code).toBe(0);
     const [check] = checksOf(run.stdout);
     expect(check).toMatchObject({ id: 'card-cert', status: 'pass' });
     expect(check!.summary).toMatch(/^TESTCERTIFIKAT: Legitimeringscertifikatet med HSA-id för \[namn dolt\] \(TEST SITHS e-id\) gäller till \d{4}-\d\d-\d\d, 1460 dagar kvar\.$/);
     const details = check!.details as { decidingCertificate: number; reasons: string[]; certificates: Record<string, unknown>[] };
-    expect(details).toMatchObject({ source: 'files', expiryWarnDays: 30, allowTestPki: true, decidingCertificate: 0, reasons: ['valid'], fallbackToPersonalNumber: false });
+    expect(details).toMatchObject({ source: 'files', expiryWarnDays: 30, decidingCertificate: 0, reasons: ['valid'], fallbackToPersonalNumber: false });
     expect(details.certificates[0]).toMatchObject({
       readable: true,
       origin: { file: file('card-hsa-auth-ec', 'der') },
@@ -120,16 +119,16 @@ describe('siths-doctor cert --cert FILE (the built tool, as a child process)', (
   });
 
   it('exits 1 for an expired certificate, with advice in plain words', async () => {
-    const run = await runBin(['cert', '--cert', file('card-hsa-auth-expired'), '--lang', 'sv', '--allow-test-pki']);
+    const run = await runBin(['cert', '--cert', file('card-hsa-auth-expired'), '--lang', 'sv']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('gick ut');
     expect(run.stdout).toContain('Beställ ett nytt kort hos din organisations kortadministratör');
   });
 
   it('warns at 10 days left, passes with --expiry-warn-days 5', async () => {
-    const warn = await runBin(['cert', '--cert', file('card-hsa-auth-expiring'), '--allow-test-pki', '--format', 'json']);
+    const warn = await runBin(['cert', '--cert', file('card-hsa-auth-expiring'), '--format', 'json']);
     expect(checksOf(warn.stdout)[0]).toMatchObject({ status: 'warn', details: { reasons: ['expiring'] } });
-    const pass = await runBin(['cert', '--cert', file('card-hsa-auth-expiring'), '--allow-test-pki', '--expiry-warn-days', '5', '--format', 'json']);
+    const pass = await runBin(['cert', '--cert', file('card-hsa-auth-expiring'), '--expiry-warn-days', '5', '--format', 'json']);
     expect(checksOf(pass.stdout)[0]).toMatchObject({ status: 'pass', details: { reasons: ['valid'], expiryWarnDays: 5 } });
   });
 

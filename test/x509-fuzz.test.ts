@@ -86,7 +86,7 @@ describe('fuzzing the certificate parser', () => {
         const { value: outcome, ms } = timed(() =>
           certificateOutcome(
             { source: 'files', inputs: inputs.map((der, i) => ({ origin: { kind: 'file' as const, file: `fuzz-${i}.der` }, der })) },
-            { now: new Date(pki.manifest.generatedAt), expiryWarnDays: 30, allowTestPki: false, clockLooksWrong: false, listing: true },
+            { now: new Date(pki.manifest.generatedAt), expiryWarnDays: 30, clockLooksWrong: false, listing: true },
           ),
         );
         expect(ms).toBeLessThan(BOUND_MS * inputs.length);

@@ -132,7 +132,7 @@ describe('certificates read from cards', () => {
       directory: 'certificates',
       authority: false,
     });
-    const o = certificateOutcome(set, { now: new Date(pki.manifest.generatedAt), expiryWarnDays: 30, allowTestPki: true, clockLooksWrong: false, listing: true });
+    const o = certificateOutcome(set, { now: new Date(pki.manifest.generatedAt), expiryWarnDays: 30, clockLooksWrong: false, listing: true });
     expect(o.status).toBe('pass');
     const details = o.details as CardCertDetails;
     expect(details.cards![0]!.apduCount).toBe(42);
@@ -145,7 +145,7 @@ describe('certificates read from cards', () => {
 
   it('a card whose certificate cannot be read warns that the card may be damaged', () => {
     const damaged = { ...read, certificates: [read.certificates[0]!, { ...read.certificates[1]!, der: read.certificates[1]!.der.subarray(0, 200) }] };
-    const o = certificateOutcome(certificateSetFromCards([damaged]), { now: new Date(pki.manifest.generatedAt), expiryWarnDays: 30, allowTestPki: true, clockLooksWrong: false, listing: false });
+    const o = certificateOutcome(certificateSetFromCards([damaged]), { now: new Date(pki.manifest.generatedAt), expiryWarnDays: 30, clockLooksWrong: false, listing: false });
     expect(o.status).toBe('warn');
     expect(o.advice?.en).toContain('the card may be damaged');
   });
@@ -154,7 +154,7 @@ describe('certificates read from cards', () => {
     const o = certificateOutcome(certificateSetFromCards([{ ...read, certificates: [] }]), {
       now: new Date(),
       expiryWarnDays: 30,
-      allowTestPki: false,
+     
       clockLooksWrong: false,
       listing: false,
     });

@@ -25,7 +25,7 @@ function setOf(...names: string[]): CertificateSet {
 }
 
 function outcome(set: CertificateSet, over: Partial<OutcomeContext> = {}) {
-  return certificateOutcome(set, { now: generatedAt, expiryWarnDays: 30, allowTestPki: true, clockLooksWrong: false, listing: false, ...over });
+  return certificateOutcome(set, { now: generatedAt, expiryWarnDays: 30, clockLooksWrong: false, listing: false, ...over });
 }
 
 function detailsOf(o: ReturnType<typeof outcome>): CardCertDetails {
@@ -187,14 +187,12 @@ describe('each TEST PKI card certificate gets its verdict', () => {
     expect(o.advice?.en).toContain('"clock" check');
   });
 
-  it('says loudly that a TEST certificate is one, and warns unless TEST is expected', () => {
-    const o = outcome(setOf('card-hsa-auth-valid'), { allowTestPki: false });
-    expect(o.status).toBe('warn');
-    expect(detailsOf(o).reasons).toEqual(['test-hierarchy']);
+  it('says loudly that a TEST certificate is one, without changing its status', () => {
+    const o = outcome(setOf('card-hsa-auth-valid'));
+    expect(o.status).toBe('pass');
+    expect(detailsOf(o).reasons).toEqual(['valid']);
     expect(o.summary.en).toMatch(/^TEST CERTIFICATE: /);
     expect(o.summary.sv).toMatch(/^TESTCERTIFIKAT: /);
-    expect(o.advice?.en).toContain('--allow-test-pki');
-    expect(outcome(setOf('card-hsa-auth-valid')).summary.en).toMatch(/^TEST CERTIFICATE: /);
   });
 
   it('fails a signature-only card with "no authentication certificate"', () => {
@@ -294,7 +292,7 @@ describe('the verdict over a card (a set of certificates)', () => {
     const base = facts('card-hsa-auth-valid');
     const other: CertificateFacts = { ...base, issuer: [{ oid: '2.5.4.3', label: 'CN', value: 'Some Company Issuing CA' }] };
     const items = [{ index: 0, origin: { kind: 'file' as const, file: 'x.der' }, analysis: analyseCertificate(other, generatedAt, [other.issuer]) }];
-    expect(judge(items, { expiryWarnDays: 30, allowTestPki: false })).toMatchObject({ status: 'warn', reasons: ['unknown-issuer'] });
+    expect(judge(items, { expiryWarnDays: 30 })).toMatchObject({ status: 'warn', reasons: ['unknown-issuer'] });
   });
 
   it('classifies purposes from key usage and extended key usage', () => {

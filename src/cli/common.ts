@@ -154,12 +154,6 @@ export function addCommonOptions(cmd: Command, lang: Lang): Command {
         .argParser((v: string) => parseDays(v, lang))
         .default(DEFAULT_EXPIRY_WARN_DAYS),
     )
-    .addOption(
-      new Option(
-        '--allow-test-pki',
-        t('testkort: certifikat från en TEST-hierarki väntas och ger ingen varning (de pekas fortfarande ut)', 'test cards: certificates from a TEST hierarchy are expected and give no warning (they are still named)'),
-      ),
-    )
     .addOption(new Option('--pkcs11-module <path>', t('PKCS#11-biblioteket att använda i stället för att leta efter Net iD:s', "the PKCS#11 library to use instead of searching for Net iD's")))
     .optionsGroup(t('Nätverk:', 'Network:'))
     .addOption(
@@ -209,7 +203,6 @@ export function toDoctorOptions(raw: Record<string, unknown>, lang: Lang): Docto
     verbose: raw.verbose === true,
     certFiles: (raw.cert as string[] | undefined) ?? [],
     expiryWarnDays: (raw.expiryWarnDays as number | undefined) ?? DEFAULT_EXPIRY_WARN_DAYS,
-    allowTestPki: raw.allowTestPki === true,
     pkcs11Module: raw.pkcs11Module as string | undefined,
     // commander folds --proxy URL and --no-proxy into one value: a string, or false.
     proxy: typeof raw.proxy === 'string' ? raw.proxy : undefined,

@@ -30,7 +30,6 @@ export function createCardCertProbe(style: { readonly listing: boolean }): Probe
       return certificateOutcome(set, {
         now: ctx.system.clock.now(),
         expiryWarnDays: ctx.options.expiryWarnDays,
-        allowTestPki: ctx.options.allowTestPki,
         clockLooksWrong: clock?.status === 'fail' || clock?.status === 'warn',
         listing: style.listing,
       });

@@ -62,14 +62,6 @@ export function adviceOf(verdict: Verdict, items: readonly JudgedCertificate[], 
           ),
         );
         break;
-      case 'test-hierarchy':
-        sentences.push(
-          msg(
-            'Det här är ett testcertifikat, som inte fungerar i riktiga e-tjänster. Använd ditt riktiga kort. (Testar du med flit: lägg till --allow-test-pki.)',
-            'This is a TEST certificate, which does not work with real e-services. Use your real card. (Testing on purpose? Add --allow-test-pki.)',
-          ),
-        );
-        break;
       case 'unknown-issuer':
         sentences.push(
           msg(

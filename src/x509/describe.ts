@@ -173,7 +173,7 @@ export function markOf(item: JudgedCertificate, ctx: LineContext): Mark {
   const a = item.analysis;
   if (a.validity !== 'valid') return '[✗]';
   if (a.role === 'ca') return '[-]';
-  if (a.anomalies.length > 0 || a.daysLeft <= ctx.expiryWarnDays || (a.test && !ctx.allowTestPki) || a.family === 'other') return '[!]';
+  if (a.anomalies.length > 0 || a.daysLeft <= ctx.expiryWarnDays || a.family === 'other') return '[!]';
   return '[✓]';
 }
 
@@ -195,7 +195,6 @@ export function validityWords(a: CertificateAnalysis): Localized {
 
 export interface LineContext {
   readonly expiryWarnDays: number;
-  readonly allowTestPki: boolean;
   readonly severalReaders: boolean;
 }
 

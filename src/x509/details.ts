@@ -11,7 +11,6 @@ export interface CardCertDetails {
   readonly source: CertificateSet['source'];
   readonly checkedAt: Date;
   readonly expiryWarnDays: number;
-  readonly allowTestPki: boolean;
   readonly reasons: readonly Reason[];
   /** Index into certificates of the authentication certificate that decided, or null. */
   readonly decidingCertificate: number | null;

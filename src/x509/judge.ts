@@ -46,8 +46,6 @@ export function analyseSet(set: CertificateSet, now: Date): JudgedCertificate[] 
 
 export interface VerdictOptions {
   readonly expiryWarnDays: number;
-  /** --allow-test-pki: a TEST hierarchy is expected (test cards), not a reason to warn. */
-  readonly allowTestPki: boolean;
 }
 
 /** Why the verdict is what it is; the first reason decides the status. */
@@ -58,7 +56,6 @@ export type Reason =
   | 'no-authentication-certificate'
   | 'expiring'
   | 'reserve-card'
-  | 'test-hierarchy'
   | 'unknown-issuer'
   | 'implausible-certificate'
   | 'unreadable-certificates';
@@ -78,8 +75,8 @@ export interface Verdict {
  * The verdict over one card's certificates (or the files given): SITHS logins
  * need an authentication certificate, HSA-id based by preference, personal-
  * number based as the fallback. That certificate decides: expired, not yet
- * valid or missing fails; expiring soon, a reserve card, a TEST hierarchy, an
- * unknown issuer, or anything in the set that could not be read or looks
+ * valid or missing fails; expiring soon, a reserve card, an unknown issuer,
+ * or anything in the set that could not be read or looks
  * implausible warns.
  */
 export function judge(items: readonly JudgedCertificate[], options: VerdictOptions): Verdict {
@@ -90,7 +87,6 @@ export function judge(items: readonly JudgedCertificate[], options: VerdictOptio
     const a = deciding.analysis;
     if (a.validity === 'valid' && a.daysLeft <= options.expiryWarnDays) warnings.push('expiring');
     if (a.reserveCard) warnings.push('reserve-card');
-    if (a.test && !options.allowTestPki) warnings.push('test-hierarchy');
     if (a.family === 'other') warnings.push('unknown-issuer');
   }
   if (analysed.some((c) => c.analysis.anomalies.length > 0)) warnings.push('implausible-certificate');

@@ -14,7 +14,6 @@ export type { CardCertDetails } from './details.js';
 export interface OutcomeContext {
   readonly now: Date;
   readonly expiryWarnDays: number;
-  readonly allowTestPki: boolean;
   /** The clock check ran and found the computer's clock wrong: every date here is judged against it. */
   readonly clockLooksWrong: boolean;
   /** `siths-doctor cert`: every fact of every certificate in the notes, not one line each. */
@@ -27,7 +26,6 @@ export function certificateOutcome(set: CertificateSet, ctx: OutcomeContext): Pr
   const verdict = judge(items, ctx);
   const lines: LineContext = {
     expiryWarnDays: ctx.expiryWarnDays,
-    allowTestPki: ctx.allowTestPki,
     severalReaders: new Set(items.flatMap((i) => (i.origin.kind === 'card' ? [i.origin.reader] : []))).size > 1,
   };
   const advice = adviceOf(verdict, items, set.source, ctx.clockLooksWrong);
@@ -40,7 +38,6 @@ export function certificateOutcome(set: CertificateSet, ctx: OutcomeContext): Pr
       source: set.source,
       checkedAt: ctx.now,
       expiryWarnDays: ctx.expiryWarnDays,
-      allowTestPki: ctx.allowTestPki,
       reasons: verdict.reasons,
       decidingCertificate: verdict.deciding?.index ?? null,
       fallbackToPersonalNumber: verdict.fallbackToPersonalNumber,
