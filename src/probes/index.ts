@@ -1,5 +1,6 @@
 import type { Probe } from '../model.js';
 import { netidProbe } from './netid.js';
+import { netidTokenProbe } from './netid-token.js';
 
 /**
  * The registry: every probe, in the order of the checklist on the login help
@@ -7,4 +8,4 @@ import { netidProbe } from './netid.js';
  * Reports list checks in this order; the support code encodes them in the
  * order of its current layout (src/support-code.ts), which must match.
  */
-export const PROBES: readonly Probe<object>[] = [netidProbe];
+export const PROBES: readonly Probe<object>[] = [netidProbe, netidTokenProbe];
