@@ -43,6 +43,7 @@ class Reader {
     const open = this.tag();
     if (open.name !== 'plist' || open.closing) throw this.error('expected <plist>');
     const value = open.selfClosing ? undefined : this.value(0);
+    this.skipMisc();
     if (!open.selfClosing) this.expectClose('plist');
     this.skipMisc();
     if (this.pos < this.text.length) throw this.error('text after </plist>');
@@ -63,7 +64,10 @@ class Reader {
         return tag.selfClosing ? [] : this.array(depth);
       case 'true':
       case 'false':
-        if (!tag.selfClosing) this.expectClose(tag.name);
+        if (!tag.selfClosing) {
+          this.skipMisc();
+          this.expectClose(tag.name);
+        }
         return tag.name === 'true';
       case 'string':
       case 'date':

@@ -141,7 +141,7 @@ function noToken(
       status: 'fail',
       summary: msg(
         `Kortläsaren ser ett kort (i ${readers('”', '”')}), men ${who.sv} gör det inte: ${slotText.sv}.`,
-        `The card reader sees a card (in ${readers('“', '”')}), but ${who.en} does not: ${slotText.en}.`,
+        `The card reader sees a card (in ${readers('“', '”')}), but ${who.en.replace(/^The /, 'the ')} does not: ${slotText.en}.`,
       ),
       advice: msg(
         'Det här är ett typiskt tecken på en trasig Net iD-installation. Starta om datorn. Hjälper inte det: be IT kontrollera att Net iD-versionen är den som organisationen använder för SITHS-kort, att Net iD:s tjänst är igång, och installera om Net iD.',

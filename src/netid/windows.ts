@@ -80,13 +80,27 @@ export async function findOnWindows(ctx: ProbeContext): Promise<PlatformFindings
   }
 
   // Round 3: the folders on disk, named by the registry or the installers' defaults.
-  for (const product of ['client', 'enterprise', 'other'] as const) {
-    // An entry named only "Net iD" that points into a folder already found is that product, not another one.
-    const known = new Set(findings.installations.map((i) => folderKey(i.installPath ?? '')));
-    const relevant = product === 'other' ? claims.filter((c) => !(c.dir && known.has(folderKey(expandEnv(c.dir, env))))) : claims;
-    const installation = await onDisk(ctx, product, relevant, findings);
+  for (const product of ['client', 'enterprise'] as const) {
+    const installation = await onDisk(ctx, product, claims, findings);
     if (installation) findings.installations.push(installation);
   }
+  // An entry named only "Net iD" that points into a folder already found belongs to that installation.
+  const others: Claim[] = [];
+  for (const claim of claims.filter((c) => c.product === 'other')) {
+    const index = findings.installations.findIndex((i) => claim.dir && i.installPath && folderKey(i.installPath) === folderKey(claim.dir));
+    const owner = findings.installations[index];
+    if (!owner) {
+      others.push(claim);
+      continue;
+    }
+    findings.installations[index] = {
+      ...owner,
+      ...(owner.version || !claim.version ? {} : { version: claim.version }),
+      foundBy: unique([...owner.foundBy, claim.evidence]),
+    };
+  }
+  const other = await onDisk(ctx, 'other', others, findings);
+  if (other) findings.installations.push(other);
 
   if (failed.length > 0) {
     findings.incomplete = true;

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIMITS, PROTOCOL_FD, type ChildLine, type ChildResult, type InspectionReport, type SlotReport, type Stage } from './protocol.js';
 
@@ -47,8 +49,10 @@ export function pkcs11Inspector(childScript: string = defaultChildScript()): Pkc
       }
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(options.env)) if (v !== undefined) env[k] = v;
-      const child = spawn(process.execPath, [childScript, library], {
+      // In the temp folder: a library that crashes may leave a core file in the working folder.
+      const child = spawn(process.execPath, [childScript, path.resolve(library)], {
         env,
+        cwd: os.tmpdir(),
         stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
         windowsHide: true,
       });

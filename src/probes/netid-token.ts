@@ -40,6 +40,7 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
     'Be IT reparera eller installera om Net iD. Angav du biblioteket med --pkcs11-module: kontrollera att det är ett PKCS#11-bibliotek.',
     'Ask IT to repair or reinstall Net iD. If you named the library with --pkcs11-module, check that it is a PKCS#11 library.',
   );
+  const restartFirst = (sv: string, en: string): Localized => msg(`${sv} ${reinstall.sv}`, `${en} ${reinstall.en}`);
   switch (inspection.kind) {
     case 'binding-missing':
       return {
@@ -66,10 +67,7 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
       return {
         status: 'fail',
         summary: msg(`${who.sv} svarade med ett fel i ${inspection.stage}: ${inspection.message}`, `${who.en} answered with an error in ${inspection.stage}: ${inspection.message}`),
-        advice: msg(
-          `Starta om datorn så att Net iD:s tjänst startar om. Kvarstår felet: ${reinstall.sv.charAt(0).toLowerCase()}${reinstall.sv.slice(1)}`,
-          `Restart the computer so that Net iD's service restarts. If the error remains: ${reinstall.en.charAt(0).toLowerCase()}${reinstall.en.slice(1)}`,
-        ),
+        advice: restartFirst('Starta om datorn så att Net iD:s tjänst startar om. Kvarstår felet:', "Restart the computer so that Net iD's service restarts. If the error remains:"),
         details: { library, stage: inspection.stage, error: inspection.message },
       };
     case 'timed-out': {
@@ -78,10 +76,7 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
       return {
         status: 'error',
         summary: msg(`${who.sv} svarade inte inom ${seconds} s${where.sv}.`, `${who.en} did not answer within ${seconds} s${where.en}.`),
-        advice: msg(
-          `Starta om datorn och kör igen. Hänger det igen: ${reinstall.sv.charAt(0).toLowerCase()}${reinstall.sv.slice(1)}`,
-          `Restart the computer and run again. If it hangs again: ${reinstall.en.charAt(0).toLowerCase()}${reinstall.en.slice(1)}`,
-        ),
+        advice: restartFirst('Starta om datorn och kör igen. Hänger det igen:', 'Restart the computer and run again. If it hangs again:'),
         details: { library, timedOut: true, ...(inspection.stage ? { stage: inspection.stage } : {}) },
       };
     }
