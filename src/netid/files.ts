@@ -18,10 +18,10 @@ export function emptyFindings(): PlatformFindings {
 }
 
 /** A file name that looks like a PKCS#11 module: iidp11.dll, libiidp11.so, libfoo-pkcs11.dylib. */
-export const PKCS11_FILE = /(p11|pkcs11)[^\\/]*\.(dll|so|dylib)$/i;
+const PKCS11_FILE = /(p11|pkcs11)[^\\/]*\.(dll|so|dylib)$/i;
 
-/** Never list more of a folder than this: the folders we list hold a program's files, not a system's. */
-const MAX_LISTED = 500;
+/** Never list more of a folder than this: the folders we list hold programs or a program's files, not a system's. */
+const MAX_LISTED = 2000;
 
 export async function isFile(fs: FileSystem, path: string): Promise<boolean> {
   try {

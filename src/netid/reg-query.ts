@@ -53,7 +53,7 @@ export function parseRegQuery(output: string): RegKey[] {
 }
 
 /** Registry paths compare case-insensitively; reg.exe prints HKEY_LOCAL_MACHINE where we wrote HKLM. */
-export function normalizeKeyPath(path: string): string {
+function normalizeKeyPath(path: string): string {
   return path
     .replace(/^HKLM(?=\\|$)/i, 'HKEY_LOCAL_MACHINE')
     .replace(/^HKCU(?=\\|$)/i, 'HKEY_CURRENT_USER')

@@ -30,7 +30,7 @@ export type Pkcs11Inspection =
 export type Pkcs11Inspector = (library: string, options: Pkcs11InspectOptions) => Promise<Pkcs11Inspection>;
 
 /** Where the child script is when running from dist/ (it is built next to this file). */
-export function defaultChildScript(): string {
+function defaultChildScript(): string {
   return fileURLToPath(new URL('./child.js', import.meta.url));
 }
 
