@@ -10,7 +10,7 @@ import { defaultOptions, type DoctorOptions } from '../src/options.js';
 import { pkcs11Inspector } from '../src/pkcs11/inspector.js';
 import { netidProbe } from '../src/probes/netid.js';
 import { netidTokenProbe } from '../src/probes/netid-token.js';
-import { runProbes } from '../src/runner.js';
+import { runProbes, selectProbes } from '../src/runner.js';
 import type { System } from '../src/system.js';
 import { runBin } from './helpers/cli.js';
 import { buildHostileLibrary } from './helpers/hostile-pkcs11.js';
@@ -120,6 +120,8 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     const agreeing = await run({ pkcs11Module: SOFTHSM_LIBRARY }, {}, [recordedCardProbe({ cards: [] })]);
     expect(agreeing.token.summary.en).toBe('The PKCS#11 library sees no card (1 slot(s), no card). The card reader check agrees: no card in the reader.');
     expect(agreeing.token.details).toMatchObject({ cardReaderSawCard: false });
+    const registry = [recordedCardProbe(CARD_IN_READER), netidProbe, netidTokenProbe];
+    expect(selectProbes(registry, { ids: ['netid-token'] }, defaultOptions()).map((p) => p.id)).toEqual(['netid', 'netid-token']);
     tokenWithCertificate();
     const both = await run({ pkcs11Module: SOFTHSM_LIBRARY }, {}, [recordedCardProbe(CARD_IN_READER)]);
     expect(both.token.status).toBe('pass');
