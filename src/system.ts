@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
+import { pkcs11Inspector, type Pkcs11Inspector } from './pkcs11/inspector.js';
 
 /**
  * The outside world as probes see it. `createSystem()` gives the real machine;
@@ -13,6 +14,8 @@ export interface System {
   readonly platform: PlatformInfo;
   readonly fs: FileSystem;
   readonly exec: CommandRunner;
+  /** Looks at a PKCS#11 library in a child process (slots, tokens, public certificates). */
+  readonly pkcs11: Pkcs11Inspector;
 }
 
 export interface Clock {
@@ -139,5 +142,6 @@ export function createSystem(): System {
     platform: realPlatform(),
     fs: realFileSystem,
     exec: realExec,
+    pkcs11: pkcs11Inspector(),
   };
 }

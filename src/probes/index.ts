@@ -1,4 +1,6 @@
 import type { Probe } from '../model.js';
+import { netidTokenProbe } from './netid-token.js';
+import { netidProbe } from './netid.js';
 import { proxyProbe } from './proxy.js';
 
 /**
@@ -7,4 +9,4 @@ import { proxyProbe } from './proxy.js';
  * Reports list checks in this order; the support code encodes them in the
  * order of its current layout (src/support-code.ts), which must match.
  */
-export const PROBES: readonly Probe<object>[] = [proxyProbe];
+export const PROBES: readonly Probe<object>[] = [netidProbe, netidTokenProbe, proxyProbe];

@@ -1,4 +1,9 @@
+import { fileURLToPath } from 'node:url';
+import { pkcs11Inspector } from '../../src/pkcs11/inspector.js';
 import { realClock, realExec, realFileSystem, realPlatform, type Clock, type System } from '../../src/system.js';
+
+/** The built PKCS#11 child script: Node runs it as JavaScript, so tests use the one `npm test` builds into dist/. */
+export const PKCS11_CHILD = fileURLToPath(new URL('../../dist/pkcs11/child.js', import.meta.url));
 
 /** A System for tests: the real machine, with any part replaced by a recording or a fake. */
 export function testSystem(overrides: Partial<System> = {}): System {
@@ -8,6 +13,7 @@ export function testSystem(overrides: Partial<System> = {}): System {
     platform: realPlatform(),
     fs: realFileSystem,
     exec: realExec,
+    pkcs11: pkcs11Inspector(PKCS11_CHILD),
     ...overrides,
   };
 }

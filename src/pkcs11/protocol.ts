@@ -1,0 +1,88 @@
+/**
+ * What the PKCS#11 child process (child.ts) tells its parent (inspector.ts),
+ * one JSON object per line on file descriptor 3. fd 3 and not stdout, so a
+ * library that prints on stdout cannot corrupt the conversation.
+ */
+
+/** The call in progress: sent before each one, so a hang or crash can be named. */
+export type Stage =
+  | 'load-binding'
+  | 'load-library'
+  | 'C_Initialize'
+  | 'C_GetInfo'
+  | 'C_GetSlotList'
+  | 'C_GetSlotInfo'
+  | 'C_GetTokenInfo'
+  | 'C_OpenSession'
+  | 'C_FindObjects'
+  | 'C_GetAttributeValue'
+  | 'C_CloseSession'
+  | 'C_Finalize';
+
+export interface LibraryInfo {
+  readonly manufacturer: string;
+  readonly description: string;
+  /** "2.6" */
+  readonly libraryVersion: string;
+  /** The PKCS#11 version the library implements, "2.40". */
+  readonly cryptokiVersion: string;
+}
+
+export interface TokenReport {
+  readonly label: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly serialNumber: string;
+  /** CK_TOKEN_INFO flags, as the library gave them. */
+  readonly flags: number;
+  readonly initialized: boolean;
+  readonly userPinLocked: boolean;
+  readonly userPinFinalTry: boolean;
+}
+
+/** A certificate object read without logging in (CKO_CERTIFICATE, public). */
+export interface CertificateObjectReport {
+  readonly label: string;
+  /** CKA_ID, hex: pairs the certificate with its private key. */
+  readonly id: string;
+  /** CKA_VALUE, base64 DER; absent when larger than the limit or unreadable. */
+  readonly der?: string;
+  readonly size: number;
+}
+
+export interface SlotReport {
+  /** The slot id, hex. */
+  readonly id: string;
+  readonly description: string;
+  readonly manufacturer: string;
+  readonly tokenPresent: boolean;
+  readonly removable: boolean;
+  readonly hardware: boolean;
+  readonly token?: TokenReport;
+  readonly certificates?: readonly CertificateObjectReport[];
+  /** A call for this slot failed; the other slots are still reported. */
+  readonly error?: { readonly stage: Stage; readonly message: string };
+}
+
+export interface InspectionReport {
+  readonly library: LibraryInfo;
+  readonly slots: readonly SlotReport[];
+  /** Slots the library listed, including those beyond the report's limit. */
+  readonly slotCount: number;
+}
+
+/** How a run of the child ended, as the child itself saw it. */
+export type ChildResult =
+  | { readonly kind: 'ok'; readonly report: InspectionReport }
+  /** pkcs11js (the native binding) is not installed or does not load. */
+  | { readonly kind: 'binding-missing'; readonly message: string }
+  /** The file does not load as a library, or has no C_GetFunctionList: not a PKCS#11 library. */
+  | { readonly kind: 'load-failed'; readonly message: string }
+  /** A PKCS#11 call the whole inspection needs returned an error (CKR_...). */
+  | { readonly kind: 'pkcs11-error'; readonly stage: Stage; readonly message: string };
+
+export type ChildLine = { readonly stage: Stage } | { readonly result: ChildResult };
+
+export const PROTOCOL_FD = 3;
+/** Limits the child keeps to, so its report stays small whatever the library says. */
+export const LIMITS = { slots: 32, certificatesPerToken: 64, derBytes: 64 * 1024, text: 256 } as const;
