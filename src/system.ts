@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
+import { realTlsClient } from './tls/read-presented.js';
+import type { TlsClient } from './tls/types.js';
 
 /**
  * The outside world as probes see it. `createSystem()` gives the real machine;
@@ -13,6 +15,8 @@ export interface System {
   readonly platform: PlatformInfo;
   readonly fs: FileSystem;
   readonly exec: CommandRunner;
+  /** TLS connections that read what a server presents (the idp-tls check). */
+  readonly tls: TlsClient;
 }
 
 export interface Clock {
@@ -139,5 +143,6 @@ export function createSystem(): System {
     platform: realPlatform(),
     fs: realFileSystem,
     exec: realExec,
+    tls: realTlsClient,
   };
 }

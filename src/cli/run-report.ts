@@ -18,6 +18,8 @@ export interface RunAndReportRequest {
   readonly system: System;
   readonly io: CliIo;
   readonly signal?: AbortSignal;
+  /** Text reports: show every check's evidence lines even without --verbose. */
+  readonly showNotes?: boolean;
 }
 
 /** Run probes, render the report in the chosen format, write it, and give the exit code. */
@@ -73,6 +75,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     lang: options.lang,
     showPersonalData: options.showPersonalData,
     verbose: options.verbose,
+    showNotes: request.showNotes,
     colorLevel: colorLevel(io, options.color, Boolean(options.output)),
   });
   if (!(await emit(text, options, io))) return EXIT_USAGE;

@@ -1,4 +1,5 @@
 import type { Probe } from '../model.js';
+import { idpTlsProbe } from './idp-tls.js';
 import { proxyProbe } from './proxy.js';
 
 /**
@@ -7,4 +8,4 @@ import { proxyProbe } from './proxy.js';
  * Reports list checks in this order; the support code encodes them in the
  * order of its current layout (src/support-code.ts), which must match.
  */
-export const PROBES: readonly Probe<object>[] = [proxyProbe];
+export const PROBES: readonly Probe<object>[] = [proxyProbe, idpTlsProbe];

@@ -11,6 +11,8 @@ export interface RenderOptions {
   readonly showPersonalData: boolean;
   readonly colorLevel: 0 | 1 | 2 | 3;
   readonly verbose: boolean;
+  /** Text: show the evidence lines (notes) without --verbose, for commands whose point is the evidence (`tls`). */
+  readonly showNotes?: boolean;
 }
 
 /** Every report leaves the program through here: one language, redacted, formatted. */
@@ -22,6 +24,6 @@ export function renderReport(report: RunReport, options: RenderOptions): string 
     case 'markdown':
       return renderMarkdown(rendered);
     case 'text':
-      return renderText(rendered, { colorLevel: options.colorLevel, verbose: options.verbose });
+      return renderText(rendered, { colorLevel: options.colorLevel, verbose: options.verbose, showNotes: options.showNotes });
   }
 }

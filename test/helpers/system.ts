@@ -1,4 +1,5 @@
 import { realClock, realExec, realFileSystem, realPlatform, type Clock, type System } from '../../src/system.js';
+import { realTlsClient } from '../../src/tls/read-presented.js';
 
 /** A System for tests: the real machine, with any part replaced by a recording or a fake. */
 export function testSystem(overrides: Partial<System> = {}): System {
@@ -8,6 +9,7 @@ export function testSystem(overrides: Partial<System> = {}): System {
     platform: realPlatform(),
     fs: realFileSystem,
     exec: realExec,
+    tls: realTlsClient,
     ...overrides,
   };
 }
