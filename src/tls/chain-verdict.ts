@@ -4,6 +4,7 @@ import { inspectionProductOf } from './inspection-products.js';
 import type { OsStoreCheck } from './os-store.js';
 import type { PresentedHandshake } from './types.js';
 import type { ChainAnalysis, PresentedCertificate } from './verify.js';
+import { attributeOf } from './dn.js';
 import { bypassName, day, expectsClientCertificate, shortName } from './wording.js';
 
 export type ChainOutcome =
@@ -65,6 +66,7 @@ export function judgeChain(evidence: ChainEvidence): ChainJudgement {
   if (product) found.push('known-product');
   if (requestSeen && !requested && expectsClientCertificate(host)) found.push('no-client-certificate-request');
   const issuer = shortName(leaf.facts.issuer);
+  const issuerCn = attributeOf(leaf.facts.issuer, 'CN') ?? issuer;
 
   if (found.length > 0) {
     const label = product ? ` – ${product}` : '';
@@ -135,8 +137,8 @@ export function judgeChain(evidence: ChainEvidence): ChainJudgement {
       outcome: 'request-not-visible',
       evidence: [],
       summary: msg(
-        `${host}: certifikat från ${issuer} (${rootSv}), men servern talar bara TLS 1.3, så det gick inte att se om den ber om kort.`,
-        `${host}: certificate from ${issuer} (${rootEn}), but the server speaks only TLS 1.3, so whether it asks for a card could not be seen.`,
+        `${host}: certifikat från ${issuerCn} (${rootSv}), men servern talar bara TLS 1.3, så det gick inte att se om den ber om kort.`,
+        `${host}: certificate from ${issuerCn} (${rootEn}), but the server speaks only TLS 1.3, so whether it asks for a card could not be seen.`,
       ),
       advice: msg(
         'Inget att göra om kortinloggningen fungerar. Kedjan är i ordning; bara begäran om klientcertifikat kunde inte kontrolleras.',
@@ -150,8 +152,8 @@ export function judgeChain(evidence: ChainEvidence): ChainJudgement {
       outcome: 'no-client-certificate-request',
       evidence: [],
       summary: msg(
-        `${host}: certifikat från ${issuer} (${rootSv}), men servern bad inte om klientcertifikat.`,
-        `${host}: certificate from ${issuer} (${rootEn}), but the server did not ask for a client certificate.`,
+        `${host}: certifikat från ${issuerCn} (${rootSv}), men servern bad inte om klientcertifikat.`,
+        `${host}: certificate from ${issuerCn} (${rootEn}), but the server did not ask for a client certificate.`,
       ),
       advice: msg(
         'Är det här värden där du loggar in med kort kan något svara i dess ställe; annars finns inget att göra.',
@@ -165,8 +167,8 @@ export function judgeChain(evidence: ChainEvidence): ChainJudgement {
     outcome: 'pass',
     evidence: [],
     summary: msg(
-      `${host}: certifikat från ${issuer} (${rootSv}); servern ber om kort${count > 0 ? ` från ${count} utfärdare` : ''}.`,
-      `${host}: certificate from ${issuer} (${rootEn}); the server asks for a card${count > 0 ? ` from ${count} certificate authorities` : ''}.`,
+      `${host}: certifikat från ${issuerCn} (${rootSv}); servern ber om kort${count > 0 ? ` från ${count} utfärdare` : ''}.`,
+      `${host}: certificate from ${issuerCn} (${rootEn}); the server asks for a card${count > 0 ? ` from ${count} certificate authorities` : ''}.`,
     ),
   };
 }

@@ -131,6 +131,7 @@ export class ServerFlightReader {
 
   /** The first bytes decide at once whether the peer speaks TLS at all (an HTTP error page, a banner, noise). */
   private checkLooksLikeTls(): void {
+    if (this.records.length === 0) return;
     const head = this.records.peek(Math.min(this.records.length, 3));
     const type = head[0];
     const plausible = (type === RECORD_HANDSHAKE || type === RECORD_ALERT) && (head.length < 2 || head[1] === 3) && (head.length < 3 || head[2]! <= 4);
