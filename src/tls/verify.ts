@@ -191,7 +191,11 @@ function buildPath(presented: readonly PresentedCertificate[], store: TrustStore
     const itself = store.find(current);
     if (itself) return { path, anchor: { ...itself, sent: true } };
     const root = store.candidateIssuers(current).find((a) => issuedBy(current, a.cert));
-    if (root) return { path, anchor: { ...root, sent: false } };
+    if (root) {
+      // A server may send the root too; count it as sent, and on the path.
+      const sent = presented.findIndex((p) => p.x509?.fingerprint256 === root.cert.fingerprint256);
+      return sent >= 0 && !path.includes(sent) ? { path: [...path, sent], anchor: { ...root, sent: true } } : { path, anchor: { ...root, sent: false } };
+    }
     // A self-signed certificate ends a path: nothing above it.
     if (isSelfSigned(current)) return undefined;
     const onPath = new Set(path.map((i) => presented[i]!.x509!.fingerprint256));
