@@ -24,7 +24,7 @@ function feed(pieces: readonly Buffer[]): ServerFlight | TlsProbeError {
       const flight = reader.push(piece);
       if (flight) return flight;
     }
-    reader.end();
+    return reader.end();
   } catch (err) {
     if (err instanceof TlsProbeError) return err;
     throw err;
