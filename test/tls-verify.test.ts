@@ -139,8 +139,9 @@ describe('the verdict on a presented chain', () => {
     expect(early.summary.en).toContain('clock');
   });
 
-  it('fails when no certificate was presented', () => {
+  it('fails when no certificate, or an unreadable one, was presented', () => {
     expect(judge(IDP, [], storeWith()).outcome).toBe('no-certificate');
+    expect(judge(IDP, ['garbage', 'web-ca'], storeWith('web-root')).outcome).toBe('unreadable-certificate');
   });
 });
 

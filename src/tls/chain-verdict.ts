@@ -14,6 +14,7 @@ export type ChainOutcome =
   | 'expired'
   | 'not-yet-valid'
   | 'no-certificate'
+  | 'unreadable-certificate'
   | 'request-not-visible'
   | 'no-client-certificate-request';
 
@@ -55,6 +56,18 @@ export function judgeChain(evidence: ChainEvidence): ChainJudgement {
       evidence: [],
       summary: msg(`${host} skickade inget certifikat.`, `${host} sent no certificate.`),
       advice: inspectionAdvice(host, undefined),
+    };
+  }
+  if (leaf.facts.unreadable) {
+    return {
+      status: 'fail',
+      outcome: 'unreadable-certificate',
+      evidence: [],
+      summary: msg(`Certifikatet som ${host} skickade går inte att läsa.`, `The certificate ${host} sent cannot be read.`),
+      advice: msg(
+        'Något på vägen ändrar trafiken till inloggningstjänsten, eller så är servern felinställd. Skicka rapporten till IT.',
+        'Something on the way alters the traffic to the login service, or the server is misconfigured. Send this report to IT.',
+      ),
     };
   }
   const publicRoot = chain.anchor?.source === 'mozilla';
