@@ -277,12 +277,12 @@ export function makeTestPki(outDir, now = new Date()) {
     { role: 'root', note: 'plays a public root; trust it with --ca-file' },
   );
   const webCa = issuing('web-ca', 'TEST Global G2 TLS RSA SHA256 2020 CA1', webRoot, 'Example Trust Services (TEST)');
-  const server = (name, names, days, meta = {}) =>
+  const server = (name, names, days, meta = {}, issuer = webCa) =>
     save(
       makeCert({
         name,
         subject: { C: 'SE', O: 'CGI Sverige AB (TEST)', CN: names[0] },
-        issuer: webCa,
+        issuer,
         keyUsage: ['digitalSignature', 'keyEncipherment'],
         extKeyUsage: ['serverAuth'],
         altNames: names.map((value) => ({ type: 2, value })),
@@ -307,7 +307,23 @@ export function makeTestPki(outDir, now = new Date()) {
     { role: 'inspection-ca', note: "an organisation's own TLS inspection CA (for squid ssl-bump)" },
   );
 
+  // A product's inspection CA, named like Zscaler's (root and intermediate), and the forged IdP
+  // certificate it would present: for the inspection-product label.
+  const zscalerRoot = save(
+    makeCert({
+      name: 'inspection-zscaler-root',
+      subject: { C: 'US', O: 'Zscaler Inc. (TEST)', OU: 'Zscaler Inc. (TEST)', CN: 'TEST Zscaler Root CA' },
+      ca: true,
+      keyUsage: ['keyCertSign', 'cRLSign'],
+      ...caValidity,
+    }),
+    { role: 'inspection-ca', product: 'Zscaler', note: 'named like a Zscaler root; TEST only' },
+  );
+  const zscalerCa = issuing('inspection-zscaler-ca', 'TEST Zscaler Intermediate Root CA', zscalerRoot, 'Zscaler Inc. (TEST)');
+  server('tls-idp-zscaler', ['idp.funktionstjanster.se', '*.idp.funktionstjanster.se'], [-2, 12], { expect: 'inspection', product: 'Zscaler' }, zscalerCa);
+
   chain('tls-test-siths.chain.pem', ['tls-test-siths', 'web-ca']);
+  chain('tls-idp-zscaler.chain.pem', ['tls-idp-zscaler', 'inspection-zscaler-ca']);
   chain('tls-idp.chain.pem', ['tls-idp', 'web-ca']);
   chain('tls-wrong-host.chain.pem', ['tls-wrong-host', 'web-ca']);
   chain('tls-test-siths-expired.chain.pem', ['tls-test-siths-expired', 'web-ca']);

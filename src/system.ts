@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import { pkcs11Inspector, type Pkcs11Inspector } from './pkcs11/inspector.js';
+import { realTlsClient } from './tls/read-presented.js';
+import type { TlsClient } from './tls/types.js';
 
 /**
  * The outside world as probes see it. `createSystem()` gives the real machine;
@@ -16,6 +18,8 @@ export interface System {
   readonly exec: CommandRunner;
   /** Looks at a PKCS#11 library in a child process (slots, tokens, public certificates). */
   readonly pkcs11: Pkcs11Inspector;
+  /** TLS connections that read what a server presents (the idp-tls check). */
+  readonly tls: TlsClient;
 }
 
 export interface Clock {
@@ -143,5 +147,6 @@ export function createSystem(): System {
     fs: realFileSystem,
     exec: realExec,
     pkcs11: pkcs11Inspector(),
+    tls: realTlsClient,
   };
 }

@@ -18,7 +18,7 @@ export interface RunAndReportRequest {
   readonly system: System;
   readonly io: CliIo;
   readonly signal?: AbortSignal;
-  /** Text reports show every check's evidence lines, not only with --verbose. */
+  /** Text reports: show every check's evidence lines even without --verbose. */
   readonly showNotes?: boolean;
 }
 
@@ -75,7 +75,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     lang: options.lang,
     showPersonalData: options.showPersonalData,
     verbose: options.verbose,
-    notes: request.showNotes,
+    showNotes: request.showNotes,
     colorLevel: colorLevel(io, options.color, Boolean(options.output)),
   });
   if (!(await emit(text, options, io))) return EXIT_USAGE;

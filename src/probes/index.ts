@@ -1,4 +1,5 @@
 import type { Probe } from '../model.js';
+import { idpTlsProbe } from './idp-tls.js';
 import { netidTokenProbe } from './netid-token.js';
 import { netidProbe } from './netid.js';
 import { proxyProbe } from './proxy.js';
@@ -9,4 +10,4 @@ import { proxyProbe } from './proxy.js';
  * Reports list checks in this order; the support code encodes them in the
  * order of its current layout (src/support-code.ts), which must match.
  */
-export const PROBES: readonly Probe<object>[] = [netidProbe, netidTokenProbe, proxyProbe];
+export const PROBES: readonly Probe<object>[] = [netidProbe, netidTokenProbe, proxyProbe, idpTlsProbe];

@@ -12,8 +12,8 @@ export interface RenderOptions {
   readonly showPersonalData: boolean;
   readonly colorLevel: 0 | 1 | 2 | 3;
   readonly verbose: boolean;
-  /** Text: show the evidence lines even without verbose. */
-  readonly notes?: boolean;
+  /** Text: show the evidence lines (notes) without --verbose, for commands whose point is the evidence (`tls`). */
+  readonly showNotes?: boolean;
 }
 
 /** Every report leaves the program through here: one language, redacted, formatted. */
@@ -27,6 +27,6 @@ export function renderReport(report: RunReport, options: RenderOptions): string 
     case 'prometheus':
       return renderPrometheus(rendered);
     case 'text':
-      return renderText(rendered, { colorLevel: options.colorLevel, verbose: options.verbose, notes: options.notes });
+      return renderText(rendered, { colorLevel: options.colorLevel, verbose: options.verbose, showNotes: options.showNotes });
   }
 }

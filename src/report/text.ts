@@ -7,8 +7,8 @@ export interface TextStyle {
   /** chalk colour level: 0 = no ANSI codes at all. */
   readonly colorLevel: 0 | 1 | 2 | 3;
   readonly verbose: boolean;
-  /** The evidence lines under each check even without --verbose (`siths-doctor cert` lists certificates this way). */
-  readonly notes?: boolean;
+  /** Evidence lines without the structured details. */
+  readonly showNotes?: boolean;
 }
 
 export const SYMBOL: Record<Status, string> = {
@@ -50,7 +50,7 @@ export function renderText(report: RenderedReport, style: TextStyle): string {
     const title = check.title + ' '.repeat(width - [...check.title].length);
     lines.push(`${paint(chalk, check.status, SYMBOL[check.status])} ${chalk.bold(title)}  ${check.summary}`);
     if (style.verbose) lines.push(...verboseLines(check));
-    else if (style.notes) lines.push(...check.notes.map((n) => `      ${n}`));
+    else if (style.showNotes) lines.push(...check.notes.map((n) => `      ${n}`));
   }
   const needsAction = report.checks.filter((c) => c.advice && (c.status === 'fail' || c.status === 'error' || c.status === 'warn'));
   if (needsAction.length > 0) {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { pkcs11Inspector } from '../../src/pkcs11/inspector.js';
 import { realClock, realExec, realFileSystem, realPlatform, type Clock, type System } from '../../src/system.js';
+import { realTlsClient } from '../../src/tls/read-presented.js';
 
 /** The built PKCS#11 child script: Node runs it as JavaScript, so tests use the one `npm test` builds into dist/. */
 export const PKCS11_CHILD = fileURLToPath(new URL('../../dist/pkcs11/child.js', import.meta.url));
@@ -14,6 +15,7 @@ export function testSystem(overrides: Partial<System> = {}): System {
     fs: realFileSystem,
     exec: realExec,
     pkcs11: pkcs11Inspector(PKCS11_CHILD),
+    tls: realTlsClient,
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { certCommand } from './cert.js';
 import { checkCommand } from './check.js';
 import { explainCommand } from './explain.js';
 import { listChecksCommand } from './list-checks.js';
+import { tlsCommand } from './tls.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [checkCommand, certCommand, listChecksCommand, explainCommand];
+export const COMMANDS: readonly CommandModule[] = [checkCommand, certCommand, tlsCommand, listChecksCommand, explainCommand];

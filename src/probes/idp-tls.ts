@@ -1,0 +1,134 @@
+import { msg, type Localized } from '../i18n/index.js';
+import type { Probe, ProbeContext, Status } from '../model.js';
+import { resolveProxy } from '../net/proxy.js';
+import { proxyForDisplay } from '../net/types.js';
+import type { HostPort } from '../options.js';
+import { judgeChain } from '../tls/chain-verdict.js';
+import { TlsProbeError } from '../tls/errors.js';
+import { chainDetails, hostNotes, requestDetails, type HostDetails } from '../tls/evidence.js';
+import { judgeFailure } from '../tls/failure-verdict.js';
+import { findRootInOsStore } from '../tls/os-store.js';
+import { loadCaFiles, mozillaAnchors, TrustStore, type CaFiles } from '../tls/trust.js';
+import { analyseChain, readCertificates } from '../tls/verify.js';
+
+export interface IdpTlsDetails {
+  readonly hosts: readonly HostDetails[];
+  /** --ca-file files, or parts of them, that held no readable certificate. */
+  readonly caFileProblems?: CaFiles['problems'];
+}
+
+interface HostResult {
+  readonly status: Status;
+  readonly summary: Localized;
+  readonly advice?: Localized;
+  readonly notes: readonly Localized[];
+  readonly details: HostDetails;
+}
+
+/** Each phase gets the timeout; one host all its phases (TLS 1.3 fallback included) twice that. */
+const hostTotalMs = (timeoutMs: number): number => 2 * timeoutMs;
+/** Looking up a root in the OS store is a quick local command. */
+const osStoreMs = (timeoutMs: number): number => Math.min(timeoutMs, 3000);
+
+export const idpTlsProbe: Probe<IdpTlsDetails> = {
+  id: 'idp-tls',
+  title: msg('TLS mot inloggningstjänsten', 'TLS to the login service'),
+  description: msg(
+    'Läser certifikatkedjan som inloggningstjänsten (*.idp.funktionstjanster.se) verkligen visar, samma väg som webbläsaren går, och om servern ber om kort: avslöjar en TLS-inspekterande proxy.',
+    'Reads the certificate chain the login service (*.idp.funktionstjanster.se) really presents, by the route a browser takes, and whether it asks for a card: reveals a TLS-inspecting proxy.',
+  ),
+  dependsOn: ['proxy'],
+  network: true,
+  budgetMs: (t) => hostTotalMs(t) + osStoreMs(t) + 1000,
+  async run(ctx) {
+    const caFiles = await loadCaFiles(ctx.system.fs, ctx.options.caFiles);
+    const store = new TrustStore([...mozillaAnchors(), ...caFiles.anchors]);
+    const results = await Promise.all(ctx.options.idpHosts.map((target) => examineHost(ctx, target, store, caFiles.pem)));
+    const worst = [...results].sort((a, b) => RANK[a.status] - RANK[b.status])[0]!;
+    const others = results.filter((r) => r !== worst && r.status !== 'pass').length;
+    const summary =
+      results.length > 1 && worst.status === 'pass'
+        ? msg(
+            `Alla ${results.length} värdar visar en kedja till en betrodd rot och ber om kort.`,
+            `All ${results.length} hosts present a chain to a trusted root and ask for a card.`,
+          )
+        : others > 0
+          ? msg(`${worst.summary.sv} (och ${others} värd${others > 1 ? 'ar' : ''} till med anmärkning)`, `${worst.summary.en} (and ${others} more host${others > 1 ? 's' : ''} with remarks)`)
+          : worst.summary;
+    const notes = [...results.flatMap((r) => r.notes), ...caFiles.problems.map((p) => msg(`--ca-file ${p.file}: ${p.reason}`, `--ca-file ${p.file}: ${p.reason}`))];
+    return {
+      status: worst.status,
+      summary,
+      advice: worst.advice,
+      notes,
+      details: { hosts: results.map((r) => r.details), ...(caFiles.problems.length > 0 ? { caFileProblems: caFiles.problems } : {}) },
+    };
+  },
+};
+
+const RANK: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
+
+async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStore, extraCaPem: readonly string[]): Promise<HostResult> {
+  const { host, port } = target;
+  const url = new URL(`https://${host}${port === 443 ? '' : `:${port}`}/`);
+  const decision = await resolveProxy(ctx, url);
+  const route = { mode: decision.mode, proxy: proxyForDisplay(decision.url), source: decision.source };
+  let handshake;
+  try {
+    handshake = await ctx.system.tls.readPresented({
+      host,
+      port,
+      route: decision,
+      resolve: ctx.options.resolve,
+      extraCaPem,
+      timeoutMs: ctx.timeoutMs,
+      totalMs: hostTotalMs(ctx.timeoutMs),
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    if (!(err instanceof TlsProbeError)) throw err;
+    const judged = judgeFailure(host, port, err);
+    const details: HostDetails = {
+      host,
+      port,
+      status: judged.status,
+      outcome: err.kind,
+      route,
+      error: { kind: err.kind, phase: err.phase, message: err.message, ...err.info },
+    };
+    return { ...judged, notes: hostNotes(details), details };
+  }
+
+  const presented = readCertificates(handshake.certificates);
+  const chain = analyseChain(presented, host, store, ctx.system.clock.now());
+  const lastOnPath = presented[chain.path.at(-1) ?? 0]?.x509;
+  const osStore =
+    !chain.trusted && chain.untrustedRoot && lastOnPath
+      ? await findRootInOsStore(
+          ctx.system,
+          { name: chain.untrustedRoot, lastOnPath, sent: chain.endsSelfSigned },
+          { timeoutMs: osStoreMs(ctx.timeoutMs), signal: ctx.signal },
+        )
+      : undefined;
+  const judged = judgeChain({ host, handshake, presented, chain, osStore });
+  const details: HostDetails = {
+    host,
+    port,
+    status: judged.status,
+    outcome: judged.outcome,
+    route,
+    remoteAddress: handshake.remoteAddress,
+    protocol: handshake.protocol,
+    cipherSuite: handshake.cipherSuite,
+    chainSource: handshake.chainSource,
+    messages: handshake.messages,
+    certificates: presented.map((p) => p.facts),
+    chain: chainDetails(chain),
+    ...(judged.evidence.length > 0 ? { inspection: { evidence: judged.evidence, product: judged.product } } : {}),
+    osStore,
+    clientCertificateRequest: requestDetails(handshake),
+    timings: { connectMs: Math.round(handshake.connectMs), handshakeMs: Math.round(handshake.handshakeMs) },
+    bytesRead: handshake.bytesRead,
+  };
+  return { status: judged.status, summary: judged.summary, advice: judged.advice, notes: hostNotes(details, presented), details };
+}
