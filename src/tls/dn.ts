@@ -6,24 +6,7 @@
  * never throws: a name it cannot read comes back as undefined.
  */
 
-const ATTRIBUTE_NAMES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'street',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'title',
-  '2.5.4.17': 'postalCode',
-  '2.5.4.42': 'GN',
-  '2.5.4.97': 'organizationIdentifier',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '0.9.2342.19200300.100.1.1': 'UID',
-  '0.9.2342.19200300.100.1.25': 'DC',
-};
+import { ATTRIBUTE_LABELS, cleanText } from '../x509/facts.js';
 
 const SEQUENCE = 0x30;
 const SET = 0x31;
@@ -106,11 +89,6 @@ function decodeString(tag: number, value: Buffer): string {
   }
 }
 
-/** Control characters and our own personal-data markers must not reach a report from a hostile peer. */
-export function cleanText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\uE000-\uE002]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 /** An attribute's short name and value, in DER order. */
 export interface NameAttribute {
   readonly type: string;
@@ -135,7 +113,7 @@ export function parseName(der: Buffer): NameAttribute[][] | undefined {
       if (!parts || parts.length !== 2 || parts[0]!.tag !== OID) return undefined;
       const oid = decodeOid(parts[0]!.value);
       if (!oid) return undefined;
-      set.push({ type: ATTRIBUTE_NAMES[oid] ?? oid, value: cleanText(decodeString(parts[1]!.tag, parts[1]!.value)) });
+      set.push({ type: ATTRIBUTE_LABELS[oid] ?? oid, value: cleanText(decodeString(parts[1]!.tag, parts[1]!.value)) });
     }
     out.push(set);
   }

@@ -71,15 +71,8 @@ export type CertificateDetails =
       readonly anomalies: CertificateAnalysis['anomalies'];
     };
 
-export interface CardDetails {
-  readonly reader: string;
-  readonly atr: string;
-  readonly tokenSerial?: string;
-  readonly tokenLabel?: string;
-  readonly manufacturer?: string;
-  readonly certificateCount: number;
-  readonly apduCount: number;
-}
+/** What the report says about a card the certificates were read from (its serial redacted). */
+export type CardDetails = CardSummary;
 
 function originDetails(origin: CertificateOrigin, a: CertificateAnalysis | undefined): OriginDetails {
   if (origin.kind === 'file') return { file: origin.file, ...(origin.position ? { position: origin.position } : {}) };

@@ -47,7 +47,7 @@ export interface CertificateFacts {
   readonly sha256: string;
 }
 
-/** Display names of the attribute types found on card certificates. */
+/** Display names of the attribute types found in certificate names (card certificates, TLS chains, client CA lists). */
 export const ATTRIBUTE_LABELS: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
   '2.5.4.4': 'SN',
@@ -55,9 +55,11 @@ export const ATTRIBUTE_LABELS: Readonly<Record<string, string>> = {
   '2.5.4.6': 'C',
   '2.5.4.7': 'L',
   '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
   '2.5.4.10': 'O',
   '2.5.4.11': 'OU',
   '2.5.4.12': 'title',
+  '2.5.4.17': 'postalCode',
   '2.5.4.42': 'GN',
   '2.5.4.43': 'initials',
   '2.5.4.65': 'pseudonym',
@@ -74,9 +76,18 @@ export const MAX_TEXT_LENGTH = 200;
  * (terminal escapes), bidirectional overrides and our own personal-data
  * markers, and bound the length.
  */
+/**
+ * Text from a certificate or from the wire, made safe for a report: control
+ * characters, bidirectional overrides (which can make "Acme" read as
+ * something else) and our own personal-data markers are shown as escapes, and
+ * the length is capped. A hostile name stays visibly odd instead of vanishing.
+ */
 export function cleanText(value: string): string {
-  const cleaned = value.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\uE000-\uE002]/g, '').trim();
-  return cleaned.length > MAX_TEXT_LENGTH ? `${cleaned.slice(0, MAX_TEXT_LENGTH)}…` : cleaned;
+  const escaped = value
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\uE000-\uE002]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .trim();
+  return escaped.length > MAX_TEXT_LENGTH ? `${escaped.slice(0, MAX_TEXT_LENGTH)}…` : escaped;
 }
 
 export function attributeValue(name: readonly NameAttribute[], label: string): string | undefined {
