@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
+import { realNetwork, type Network } from './net/http.js';
 
 /**
  * The outside world as probes see it. `createSystem()` gives the real machine;
@@ -13,6 +14,8 @@ export interface System {
   readonly platform: PlatformInfo;
   readonly fs: FileSystem;
   readonly exec: CommandRunner;
+  /** HTTP(S) with per-phase timings, proxies, --resolve and extra roots (src/net/http.ts). */
+  readonly net: Network;
 }
 
 export interface Clock {
@@ -139,5 +142,6 @@ export function createSystem(): System {
     platform: realPlatform(),
     fs: realFileSystem,
     exec: realExec,
+    net: realNetwork,
   };
 }

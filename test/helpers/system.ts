@@ -1,3 +1,4 @@
+import { realNetwork } from '../../src/net/http.js';
 import { realClock, realExec, realFileSystem, realPlatform, type Clock, type System } from '../../src/system.js';
 
 /** A System for tests: the real machine, with any part replaced by a recording or a fake. */
@@ -8,6 +9,7 @@ export function testSystem(overrides: Partial<System> = {}): System {
     platform: realPlatform(),
     fs: realFileSystem,
     exec: realExec,
+    net: realNetwork,
     ...overrides,
   };
 }
