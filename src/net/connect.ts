@@ -190,7 +190,12 @@ function tunnel(socket: Socket | TLSSocket, plan: ConnectionPlan, info: NetError
       if (statusCode === 407) {
         const scheme = /^proxy-authenticate:\s*([A-Za-z-]+)/im.exec(text)?.[1];
         return finish(
-          new NetError('proxy-auth', 'proxyConnect', { ...info, statusCode, ...(scheme ? { proxyAuthScheme: scheme } : {}) }, 'the proxy requires authentication (407)'),
+          new NetError(
+            'proxy-auth',
+            'proxyConnect',
+            { ...info, statusCode, credentialsSent: Boolean(credentials), ...(scheme ? { proxyAuthScheme: scheme } : {}) },
+            'the proxy requires authentication (407)',
+          ),
         );
       }
       finish(new NetError('proxy-refused', 'proxyConnect', { ...info, statusCode }, `the proxy answered CONNECT with ${statusCode}`));

@@ -29,6 +29,8 @@ export interface NetErrorInfo {
   readonly statusCode?: number;
   /** The scheme the proxy asks for in Proxy-Authenticate (Basic, NTLM, Negotiate). */
   readonly proxyAuthScheme?: string;
+  /** Whether credentials (from the proxy URL) were sent with the request the proxy refused. */
+  readonly credentialsSent?: boolean;
   /** Whether the failing step was towards the proxy rather than the server. */
   readonly atProxy?: boolean;
 }

@@ -21,8 +21,6 @@ export interface Explanation {
 export interface ExplainContext {
   /** The per-phase time limit, for "did not answer within N s". */
   readonly timeoutMs: number;
-  /** Whether the proxy URL carried a user name and password. */
-  readonly proxyHadCredentials?: boolean;
 }
 
 const ASK_IT_NETWORK = msg(
@@ -79,7 +77,7 @@ export function explainNetError(err: NetError, ctx: ExplainContext): Explanation
       };
     }
     case 'proxy-auth':
-      return explainProxyAuth(err, ctx);
+      return explainProxyAuth(err);
     case 'proxy-refused':
       return explainProxyRefused(err);
     case 'cert-untrusted':
@@ -119,10 +117,17 @@ export function explainNetError(err: NetError, ctx: ExplainContext): Explanation
     case 'tls':
       return {
         cause: msg(`TLS-handskakningen med ${host} misslyckades (${err.info.code ?? err.message})`, `The TLS handshake with ${host} failed (${err.info.code ?? err.message})`),
-        advice: msg(
-          'Något på vägen stör den krypterade trafiken, ofta en proxy eller brandvägg som granskar TLS. Kontakta IT och skicka med rapporten.',
-          'Something on the way interferes with encrypted traffic, often a proxy or firewall that inspects TLS. Contact IT and include the report.',
-        ),
+        // A TLS 1.2 server that demands a client certificate says only "handshake failure".
+        advice:
+          err.info.code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'
+            ? msg(
+              'Servern kan kräva ett klientcertifikat (kortet) redan i handskakningen; då skickar webbläsaren det via Net iD. Annars stör något på vägen den krypterade trafiken: kontakta IT och skicka med rapporten.',
+              'The server may demand a client certificate (the card) in the handshake; the browser then sends it through Net iD. Otherwise something on the way interferes with encrypted traffic: contact IT and include the report.',
+            )
+          : msg(
+              'Något på vägen stör den krypterade trafiken, ofta en proxy eller brandvägg som granskar TLS. Kontakta IT och skicka med rapporten.',
+              'Something on the way interferes with encrypted traffic, often a proxy or firewall that inspects TLS. Contact IT and include the report.',
+            ),
       };
     case 'protocol':
       return {
@@ -147,7 +152,7 @@ export function explainNetError(err: NetError, ctx: ExplainContext): Explanation
   }
 }
 
-function explainProxyAuth(err: NetError, ctx: ExplainContext): Explanation {
+function explainProxyAuth(err: NetError): Explanation {
   const host = err.info.host;
   const scheme = err.info.proxyAuthScheme;
   const windowsSignIn = scheme !== undefined && /^(ntlm|negotiate|kerberos)$/i.test(scheme);
@@ -166,7 +171,7 @@ function explainProxyAuth(err: NetError, ctx: ExplainContext): Explanation {
   }
   return {
     cause,
-    advice: ctx.proxyHadCredentials
+    advice: err.info.credentialsSent
       ? msg('Proxyn godtog inte användarnamnet och lösenordet. Kontrollera dem, eller fråga IT.', 'The proxy did not accept the user name and password. Check them, or ask IT.')
       : msg(
           'Ange proxyns användarnamn och lösenord i proxyadressen (--proxy http://användare:lösen@värd:port), eller fråga IT.',

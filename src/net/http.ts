@@ -68,6 +68,7 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   // A plain http: page through a proxy goes the way browsers send it: the whole URL to the proxy, no tunnel.
   const forwardThroughProxy = Boolean(request.proxy) && !https;
   let opened: Awaited<ReturnType<typeof openConnection>> | undefined;
+  let socketError: Error | undefined;
   let phase: 'firstByte' | 'body' = 'firstByte';
 
   const client = new Client(url.origin, {
@@ -87,9 +88,12 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       }).then(
         (connection) => {
           opened = connection;
-          // Errors after the handshake reach undici's own listener; this one only
-          // keeps an error in the gap before undici attaches from crashing the process.
-          connection.socket.on('error', () => undefined);
+          // Undici listens too; this keeps the first error, which undici may report
+          // only as "other side closed" (a TLS 1.3 server's certificate_required
+          // alert arrives after the handshake), and covers the gap before undici attaches.
+          connection.socket.on('error', (err) => {
+            socketError ??= err;
+          });
           callback(null, connection.socket);
         },
         (err: Error) => callback(err, null),
@@ -115,7 +119,13 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     const firstByteAtMs = clock.endOf('firstByte')!;
     if (forwardThroughProxy && response.statusCode === 407) {
       response.body.destroy();
-      throw new NetError('proxy-auth', 'firstByte', { host: request.proxy!.hostname, atProxy: true, statusCode: 407 }, 'the proxy requires authentication (407)');
+      const scheme = /^([A-Za-z-]+)/.exec(response.headers['proxy-authenticate']?.toString() ?? '')?.[1];
+      throw new NetError(
+        'proxy-auth',
+        'firstByte',
+        { host: request.proxy!.hostname, atProxy: true, statusCode: 407, credentialsSent: Boolean(credentials), ...(scheme ? { proxyAuthScheme: scheme } : {}) },
+        'the proxy requires authentication (407)',
+      );
     }
     phase = 'body';
     const { body, truncated } = await readBounded(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
@@ -133,7 +143,8 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       ...(opened?.remoteAddress ? { remoteAddress: opened.remoteAddress } : {}),
       ...(opened?.tls ? { tls: opened.tls } : {}),
     };
-  } catch (err) {
+  } catch (caught) {
+    const err = socketError && (caught as { code?: string }).code === 'UND_ERR_SOCKET' ? socketError : caught;
     const failure = toNetError(err, failedPhase(err, phase, clock), { host: url.hostname });
     failure.timings ??= clock.timings(failure.phase);
     throw failure;

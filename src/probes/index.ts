@@ -1,5 +1,7 @@
 import type { Probe } from '../model.js';
+import { clockProbe } from './clock.js';
 import { proxyProbe } from './proxy.js';
+import { testPageProbe } from './test-page.js';
 
 /**
  * The registry: every probe, in the order of the checklist on the login help
@@ -7,4 +9,4 @@ import { proxyProbe } from './proxy.js';
  * Reports list checks in this order; the support code encodes them in the
  * order of its current layout (src/support-code.ts), which must match.
  */
-export const PROBES: readonly Probe<object>[] = [proxyProbe];
+export const PROBES: readonly Probe<object>[] = [clockProbe, proxyProbe, testPageProbe];
