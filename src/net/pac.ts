@@ -1,8 +1,6 @@
 import { isIP } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createPacResolver } from 'pac-resolver';
-import { QuickJS } from 'quickjs-wasi';
 import { msg, type Localized } from '../i18n/index.js';
 import type { DoctorOptions } from '../options.js';
 import type { System } from '../system.js';
@@ -79,6 +77,8 @@ async function readPacFile(ctx: PacContext, location: string): Promise<string> {
  * loops or returns nonsense becomes a ProxyConfigError saying so.
  */
 export async function evaluatePac(ctx: PacContext, script: string, location: string, target: URL): Promise<string> {
+  // Loaded on first use: they take a noticeable part of a second to import, and most runs have no PAC script.
+  const [{ createPacResolver }, { QuickJS }] = await Promise.all([import('pac-resolver'), import('quickjs-wasi')]);
   const limitMs = ctx.timeoutMs;
   const deadline = performance.now() + limitMs;
   const vm = await QuickJS.create({ interruptHandler: () => performance.now() > deadline, memoryLimit: PAC_MEMORY_BYTES });
