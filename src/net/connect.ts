@@ -187,7 +187,8 @@ function tunnel(socket: Socket | TLSSocket, plan: ConnectionPlan, info: NetError
       if (!status) return finish(new NetError('protocol', 'proxyConnect', info, 'the proxy did not answer CONNECT with HTTP'));
       const statusCode = Number(status[1]);
       if (statusCode === 200) return finish(undefined, head.subarray(end + 4));
-      if (statusCode === 407) {
+      // 407 is the standard answer; tinyproxy, for one, answers wrong credentials with 401.
+      if (statusCode === 407 || statusCode === 401) {
         const scheme = /^proxy-authenticate:\s*([A-Za-z-]+)/im.exec(text)?.[1];
         return finish(
           new NetError(

@@ -72,10 +72,10 @@ export const clockProbe: Probe<ClockDetails> = {
   // Its own request to the test page and, failing that, one to the identity provider.
   budgetMs: (timeoutMs) => 2 * timeoutMs + 1000,
   async run(ctx) {
-    const fromPage = (ctx.results.get('test-page')?.details as TestPageDetails | undefined)?.clockSample;
-    if (fromPage) return judge(fromPage, 'test-page');
+    const page = ctx.results.get('test-page')?.details as TestPageDetails | undefined;
+    if (page?.clockSample) return judge(page.clockSample, 'test-page');
     const failures: Localized[] = [];
-    for (const url of serversToAsk(ctx)) {
+    for (const url of serversToAsk(ctx, page)) {
       const failed = (why: Localized) => failures.push(msg(`${url.host}: ${why.sv}`, `${url.host}: ${why.en}`));
       try {
         // Only the Date header is read, so a certificate that looks invalid (as it does when the clock is wrong) must not stop it.
@@ -93,9 +93,13 @@ export const clockProbe: Probe<ClockDetails> = {
   },
 };
 
-function serversToAsk(ctx: ProbeContext): URL[] {
+/** Failures of the test page that asking it again would only repeat. */
+const UNREACHABLE = new Set(['dns', 'refused', 'unreachable', 'reset', 'timeout', 'proxy-auth', 'proxy-refused', 'aborted']);
+
+/** The test page, unless the test page check found it out of reach, then the identity provider. */
+function serversToAsk(ctx: ProbeContext, page: TestPageDetails | undefined): URL[] {
   const idp = ctx.options.idpHosts.map((h) => new URL(`https://${h.host}${h.port === 443 ? '' : `:${h.port}`}/`));
-  return [new URL(ctx.options.testUrl), ...idp];
+  return page?.cause && UNREACHABLE.has(page.cause) ? idp : [new URL(ctx.options.testUrl), ...idp];
 }
 
 function judge(sample: ClockSample, source: 'test-page' | 'own-request'): ProbeOutcome<ClockDetails> {
@@ -118,7 +122,7 @@ function judge(sample: ClockSample, source: 'test-page' | 'own-request'): ProbeO
   ];
   const off = Math.abs(estimate.offsetMs) / 1000;
   const how = (lang: Lang): string => humanDuration(estimate.offsetMs, lang);
-  const direction: Localized = estimate.offsetMs > 0 ? msg('efter', 'behind') : msg('före', 'ahead');
+  const direction: Localized = estimate.offsetMs > 0 ? msg('efter', 'behind') : msg('före', 'ahead of');
   if (off <= CLOCK_WARN_SECONDS) {
     return {
       status: 'pass',
