@@ -130,6 +130,19 @@ function connectTcp(address: string, port: number, onCleanup: (fn: () => void) =
   });
 }
 
+/**
+ * One secure context per set of roots: parsing Node's ~140 bundled roots
+ * plus --ca-file costs tens of milliseconds, too much to repeat per
+ * connection. Sharing the context shares no sessions: Node's client never
+ * resumes one unless handed it.
+ */
+const contexts = new WeakMap<readonly string[], tls.SecureContext>();
+function contextFor(ca: readonly string[]): tls.SecureContext {
+  let context = contexts.get(ca);
+  if (!context) contexts.set(ca, (context = tls.createSecureContext({ ca: [...ca] })));
+  return context;
+}
+
 function handshake(socket: Socket, servername: string, plan: ConnectionPlan, onCleanup: (fn: () => void) => void): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const secured = tls.connect({
@@ -137,7 +150,7 @@ function handshake(socket: Socket, servername: string, plan: ConnectionPlan, onC
       // `host` is what the certificate must cover; SNI carries names only, never addresses (RFC 6066).
       host: servername,
       ...(isIP(servername) ? {} : { servername }),
-      ...(plan.ca ? { ca: [...plan.ca] } : {}),
+      ...(plan.ca ? { secureContext: contextFor(plan.ca) } : {}),
       rejectUnauthorized: plan.verifyTls,
       ALPNProtocols: ['http/1.1'],
     });

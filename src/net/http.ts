@@ -73,6 +73,7 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
 
   const client = new Client(url.origin, {
     connect: (_options, callback) => {
+      clock.restart();
       openConnection({
         host: url.hostname,
         port,

@@ -13,8 +13,13 @@ export type Timings = { readonly [P in Phase as `${P}Ms`]?: number } & { readonl
 
 /** Marks the end of each phase against one monotonic start. */
 export class PhaseClock {
-  private readonly started = performance.now();
+  private started = performance.now();
   private readonly ends = new Map<Phase, number>();
+
+  /** Start over, before any phase has ended: the exchange proper begins now, not when it was set up. */
+  restart(): void {
+    if (this.ends.size === 0) this.started = performance.now();
+  }
 
   end(phase: Phase): void {
     this.ends.set(phase, performance.now() - this.started);

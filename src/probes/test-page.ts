@@ -126,9 +126,11 @@ function answered(ctx: ProbeContext, start: URL, exchange: PageExchange, hops: r
     ...(clockSample ? { clockSample } : {}),
     ...(response.status >= 300 ? { cause: 'http-status' as const } : {}),
   };
-  const took = (lang: 'sv' | 'en') => seconds(response.timings.totalMs, lang);
+  // The time the whole way took, redirects included.
+  const totalMs = hops.reduce((n, hop) => n + hop.timings.totalMs, 0);
+  const took = (lang: 'sv' | 'en') => seconds(totalMs, lang);
   const redirects = hops.length - 1;
-  const after = redirects > 0 ? msg(` efter ${redirects} omdirigering${redirects === 1 ? '' : 'ar'}`, ` after ${redirects} redirect${redirects === 1 ? '' : 's'}`) : msg('', '');
+  const after = redirects > 0 ? msg(`, efter ${redirects} omdirigering${redirects === 1 ? '' : 'ar'}`, `, after ${redirects} redirect${redirects === 1 ? '' : 's'}`) : msg('', '');
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   const notes = [...hopNotes(hops), describeTimings(response.timings)];
   if (response.bodyTruncated) notes.push(msg('Sidan var större än vad som lästes; bara början hämtades.', 'The page was larger than what was read; only its start was fetched.'));
@@ -220,8 +222,9 @@ function failedExchange(
     phase: err.phase,
     ...(err.info.code ? { code: err.info.code } : {}),
   };
-  const notes = [...hopNotes(hops), msg(`GET ${url.href}: ${err.message}`, `GET ${url.href}: ${err.message}`), ...(err.timings ? [describeTimings(err.timings)] : [])];
   const { cause, advice } = explainNetError(err, ctx);
+  const code = err.info.code ? ` (${err.info.code})` : '';
+  const notes = [...hopNotes(hops), msg(`GET ${url.href}: ${cause.sv}${code}`, `GET ${url.href}: ${cause.en}${code}`), ...(err.timings ? [describeTimings(err.timings)] : [])];
   if (err.kind === 'client-cert-required') {
     return {
       status: 'pass',
