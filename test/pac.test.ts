@@ -120,6 +120,17 @@ describe('PAC scripts, served over HTTP and from files', () => {
     expect((await resolveProxy(ctx(served('path.pac')), new URL('https://test.siths.se/secret?token=1'))).mode).toBe('direct');
   });
 
+  it('never shows credentials in a PAC address, and says so plainly when a file: URL or file is wrong', async () => {
+    const withCredentials = `http://wpad:hemligt@127.0.0.1:${server.port}/absent.pac`;
+    const err = (await resolveProxy(ctx(withCredentials), target).catch((e: unknown) => e)) as ProxyConfigError;
+    expect(err.text.en).toBe(`The proxy auto-config (PAC) script http://***@127.0.0.1:${server.port}/absent.pac could not be fetched: the server answered 404.`);
+    expect(JSON.stringify(err.text)).not.toContain('hemligt');
+    const badUrl = (await resolveProxy(ctx('file://remote-host/proxy.pac'), target).catch((e: unknown) => e)) as ProxyConfigError;
+    expect(badUrl.text.en).toContain('could not be read: it is not a valid file: URL');
+    const missing = (await resolveProxy(ctx(path.join(dir, 'absent.pac')), target).catch((e: unknown) => e)) as ProxyConfigError;
+    expect(missing.text.en).toContain('could not be read: the file does not exist');
+  });
+
   it('fails with the cause when the script cannot be fetched: missing, or a server that never answers', async () => {
     const missing = await resolveProxy(ctx(served('absent.pac')), target).catch((e: unknown) => e);
     expect((missing as ProxyConfigError).text.en).toBe(`The proxy auto-config (PAC) script ${served('absent.pac')} could not be fetched: the server answered 404.`);

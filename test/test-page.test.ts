@@ -72,6 +72,9 @@ describe('the test-page and clock checks against loopback servers', () => {
     expect(long.details?.cause).toBe('too-many-redirects');
     expect(long.details?.hops).toHaveLength(6);
     expect((await check(options('/chain/5'))).page.status).toBe('pass');
+    const bad = (await check(options('/bad-redirect'))).page;
+    expect(bad.status).toBe('fail');
+    expect(bad.summary.en).toBe('The test page answered 302 Found (direct).');
   });
 
   it('fails on a 500 and a 404 with advice of their own, and warns on a 403', async () => {

@@ -9,7 +9,7 @@ import { explainNetError } from './explain.js';
 import { once, untilAborted } from './memo.js';
 import { ProxyConfigError, parseProxyUrl } from './proxy-url.js';
 import { trustedRoots } from './trust.js';
-import type { ProxyDecision, ProxySource } from './types.js';
+import { locationForDisplay, type ProxyDecision, type ProxySource } from './types.js';
 
 export interface PacContext {
   readonly options: DoctorOptions;
@@ -36,9 +36,10 @@ export function loadPac(ctx: PacContext, location: string): Promise<string> {
 }
 
 async function fetchPac(ctx: PacContext, location: string): Promise<string> {
+  const shown = locationForDisplay(location);
   const cannot = (why: Localized): ProxyConfigError =>
     new ProxyConfigError(
-      msg(`Proxyskriptet (PAC) ${location} gick inte att hämta: ${why.sv}.`, `The proxy auto-config (PAC) script ${location} could not be fetched: ${why.en}.`),
+      msg(`Proxyskriptet (PAC) ${shown} gick inte att hämta: ${why.sv}.`, `The proxy auto-config (PAC) script ${shown} could not be fetched: ${why.en}.`),
     );
   let response;
   try {
@@ -60,14 +61,21 @@ async function fetchPac(ctx: PacContext, location: string): Promise<string> {
 }
 
 async function readPacFile(ctx: PacContext, location: string): Promise<string> {
-  const file = /^file:/i.test(location) ? fileURLToPath(location) : location;
-  const cannot = (why: string): ProxyConfigError =>
-    new ProxyConfigError(msg(`Proxyskriptet (PAC) ${file} gick inte att läsa: ${why}.`, `The proxy auto-config (PAC) script ${file} could not be read: ${why}.`));
+  const cannot = (why: Localized): ProxyConfigError =>
+    new ProxyConfigError(msg(`Proxyskriptet (PAC) ${location} gick inte att läsa: ${why.sv}.`, `The proxy auto-config (PAC) script ${location} could not be read: ${why.en}.`));
+  let file = location;
+  if (/^file:/i.test(location)) {
+    try {
+      file = fileURLToPath(location);
+    } catch {
+      throw cannot(msg('det är ingen giltig file:-adress', 'it is not a valid file: URL'));
+    }
+  }
   const stat = await ctx.system.fs.stat(file).catch((err: NodeJS.ErrnoException) => {
-    throw cannot(err.code ?? err.message);
+    throw cannot(msg(err.code ?? err.message, err.code ?? err.message));
   });
-  if (!stat?.isFile) throw cannot('ENOENT');
-  if (stat.size > MAX_PAC_BYTES) throw cannot('> 1 MiB');
+  if (!stat?.isFile) throw cannot(msg('filen finns inte', 'the file does not exist'));
+  if (stat.size > MAX_PAC_BYTES) throw cannot(msg('filen är större än 1 MiB', 'the file is larger than 1 MiB'));
   return (await ctx.system.fs.readFile(file)).toString('utf8');
 }
 
@@ -83,9 +91,10 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
   const deadline = performance.now() + limitMs;
   const vm = await QuickJS.create({ interruptHandler: () => performance.now() > deadline, memoryLimit: PAC_MEMORY_BYTES });
   const sandbox = pacSandbox(ctx, deadline);
+  const shown = locationForDisplay(location);
   const failed = (why: Localized): ProxyConfigError =>
     new ProxyConfigError(
-      msg(`Proxyskriptet (PAC) ${location} fungerar inte för ${target.hostname}: ${why.sv}.`, `The proxy auto-config (PAC) script ${location} does not work for ${target.hostname}: ${why.en}.`),
+      msg(`Proxyskriptet (PAC) ${shown} fungerar inte för ${target.hostname}: ${why.sv}.`, `The proxy auto-config (PAC) script ${shown} does not work for ${target.hostname}: ${why.en}.`),
     );
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -209,7 +218,8 @@ export function parsePacResult(result: string): PacEntry[] {
 export function decisionFromPac(result: string, location: string, pacSource: ProxySource): ProxyDecision {
   const entries = parsePacResult(result);
   const skipped: string[] = [];
-  const base = { source: 'pac' as const, pac: location, pacSource, pacResult: result.trim() };
+  const shown = locationForDisplay(location);
+  const base = { source: 'pac' as const, pac: shown, pacSource, pacResult: result.trim() };
   for (const entry of entries) {
     const text = `${entry.type}${entry.hostPort ? ` ${entry.hostPort}` : ''}`;
     const notes = skipped.length > 0 ? { notes: [skippedNote(skipped)] } : {};
@@ -217,16 +227,16 @@ export function decisionFromPac(result: string, location: string, pacSource: Pro
     if ((entry.type === 'PROXY' || entry.type === 'HTTP' || entry.type === 'HTTPS') && entry.hostPort) {
       const scheme = entry.type === 'HTTPS' ? 'https' : 'http';
       const port = /:\d+$/.test(entry.hostPort) ? '' : entry.type === 'HTTPS' ? ':443' : ':80';
-      return { mode: 'http', url: parseProxyUrl(`${scheme}://${entry.hostPort}${port}`, location), ...base, ...notes };
+      return { mode: 'http', url: parseProxyUrl(`${scheme}://${entry.hostPort}${port}`, shown), ...base, ...notes };
     }
     skipped.push(text);
   }
   throw new ProxyConfigError(
     entries.length === 0
-      ? msg(`Proxyskriptet (PAC) ${location} gav ett tomt svar.`, `The proxy auto-config (PAC) script ${location} gave an empty answer.`)
+      ? msg(`Proxyskriptet (PAC) ${shown} gav ett tomt svar.`, `The proxy auto-config (PAC) script ${shown} gave an empty answer.`)
       : msg(
-          `Proxyskriptet (PAC) ${location} anger bara vägar som inte stöds (${skipped.join('; ')}); siths-doctor kan använda DIRECT, PROXY och HTTPS.`,
-          `The proxy auto-config (PAC) script ${location} offers only routes that are not supported (${skipped.join('; ')}); siths-doctor can use DIRECT, PROXY and HTTPS.`,
+          `Proxyskriptet (PAC) ${shown} anger bara vägar som inte stöds (${skipped.join('; ')}); siths-doctor kan använda DIRECT, PROXY och HTTPS.`,
+          `The proxy auto-config (PAC) script ${shown} offers only routes that are not supported (${skipped.join('; ')}); siths-doctor can use DIRECT, PROXY and HTTPS.`,
         ),
   );
 }

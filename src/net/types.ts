@@ -37,3 +37,13 @@ export function proxyForDisplay(url: URL | undefined): string | undefined {
   const text = shown.href.replace(/\/$/, '');
   return hadCredentials ? text.replace('://', '://***@') : text;
 }
+
+/** A location (a PAC script's URL) for reports: any user:password@ in it hidden, anything else as given. */
+export function locationForDisplay(location: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(location)) return location;
+  try {
+    return proxyForDisplay(new URL(location)) ?? location;
+  } catch {
+    return location.replace(/\/\/[^/]*@/, '//***@');
+  }
+}

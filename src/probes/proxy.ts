@@ -3,7 +3,7 @@ import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
 import { isRemotePac } from '../net/pac.js';
 import { decide, osProxySetting, ProxyConfigError, proxySettingFor, type ProxySetting } from '../net/proxy.js';
 import { TrustConfigError } from '../net/trust.js';
-import { proxyForDisplay, type ProxyDecision, type ProxySource } from '../net/types.js';
+import { locationForDisplay, proxyForDisplay, type ProxyDecision, type ProxySource } from '../net/types.js';
 import type { DoctorOptions } from '../options.js';
 
 export interface ProxyTarget {
@@ -86,7 +86,7 @@ export const proxyProbe: Probe<ProxyDetails> = {
       try {
         setting = await proxySettingFor(ctx, url);
         if (setting.kind === 'pac' && ctx.options.offline && isRemotePac(setting.location)) {
-          targets.push({ url: url.href, mode: 'pac-not-fetched', source: 'pac', pac: setting.location, pacSource: setting.source });
+          targets.push({ url: url.href, mode: 'pac-not-fetched', source: 'pac', pac: locationForDisplay(setting.location), pacSource: setting.source });
           continue;
         }
         const decision = await decide(ctx, setting, url);
@@ -143,7 +143,7 @@ async function browserDiffers(ctx: ProbeContext, url: URL, decision: ProxyDecisi
       ),
     ];
   }
-  const from = origin('pac', os.location, os.source);
+  const from = origin('pac', locationForDisplay(os.location), os.source);
   return [msg(`${url.host}: webbläsaren följer i stället ${from.sv}.`, `${url.host}: the browser follows ${from.en} instead.`)];
 }
 
@@ -155,8 +155,8 @@ function unusable(err: unknown, setting: ProxySetting | undefined, targets: read
   const advice =
     setting?.kind === 'pac'
       ? msg(
-          `Proxyskriptet (PAC) går inte att använda, så webbläsaren hittar troligen inte ut heller. Be IT kontrollera skriptet på ${setting.location}.`,
-          `The proxy auto-config (PAC) script cannot be used, so the browser probably cannot find its way out either. Ask IT to check the script at ${setting.location}.`,
+          `Proxyskriptet (PAC) går inte att använda, så webbläsaren hittar troligen inte ut heller. Be IT kontrollera skriptet på ${locationForDisplay(setting.location)}.`,
+          `The proxy auto-config (PAC) script cannot be used, so the browser probably cannot find its way out either. Ask IT to check the script at ${locationForDisplay(setting.location)}.`,
         )
       : msg(
           'Proxyinställningen går inte att använda, så webbläsaren når troligen inte inloggningen heller. Be IT rätta proxyinställningen.',

@@ -94,7 +94,7 @@ export const testPageProbe: Probe<TestPageDetails> = {
       const { response, decision } = exchange;
       clockSample = exchange.clockSample ?? clockSample;
       const via = decision.url ? proxyForDisplay(decision.url)! : 'direct';
-      const redirect = response.status >= 300 && response.status < 400 && response.headers.location ? new URL(response.headers.location, url) : undefined;
+      const redirect = response.status >= 300 && response.status < 400 ? redirectTarget(response.headers.location, url) : undefined;
       hops.push({ url: url.href, status: response.status, ...(redirect ? { location: redirect.href } : {}), via, timings: response.timings });
       if (!redirect) return answered(ctx, start, exchange, hops, clockSample);
       if (seen.has(redirect.href)) return redirectFailure('redirect-loop', start, hops, clockSample);
@@ -103,6 +103,17 @@ export const testPageProbe: Probe<TestPageDetails> = {
     }
   },
 };
+
+/** Where a redirect leads, when it leads somewhere a browser would follow (http or https); else undefined. */
+function redirectTarget(location: string | undefined, base: URL): URL | undefined {
+  if (!location) return undefined;
+  try {
+    const target = new URL(location, base);
+    return target.protocol === 'https:' || target.protocol === 'http:' ? target : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function hopNotes(hops: readonly PageHop[]): Localized[] {
   return hops.flatMap((hop) => {

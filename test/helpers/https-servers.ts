@@ -91,6 +91,7 @@ const PAGE = '<!doctype html><title>SITHS testsida (TEST)</title><p>TEST</p>';
  *   /            200 page
  *   /chain/N     N redirects, then the page (/chain/6 is one too many)
  *   /loop/a      /loop/a -> /loop/b -> /loop/a
+ *   /bad-redirect  302 to an address that does not parse
  *   /error       500
  *   /forbidden   403
  *   /missing     404
@@ -114,6 +115,7 @@ export const testSite: RequestListener = (req: IncomingMessage, res: ServerRespo
     res.writeHead(302, { location: `/loop/${m[1] === 'a' ? 'b' : 'a'}` }).end();
     return;
   }
+  if (path === '/bad-redirect') return void res.writeHead(302, { location: 'https://[test.siths.se' }).end();
   if (path === '/error') return void res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
   if (path === '/forbidden') return void res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
   if (path === '/missing') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
