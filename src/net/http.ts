@@ -7,8 +7,8 @@ import { NetError, toNetError } from './errors.js';
 import { PhaseClock, type Timings } from './timings.js';
 
 export interface HttpRequest {
+  /** Fetched with GET. */
   readonly url: URL;
-  readonly method?: 'GET' | 'HEAD';
   /** The proxy to go through (http: or https:), credentials in the URL; none for direct. */
   readonly proxy?: URL;
   readonly resolve?: readonly ResolveRule[];
@@ -34,7 +34,11 @@ export interface HttpResponse {
   /** The body went on beyond maxBodyBytes and was not read to its end. */
   readonly bodyTruncated: boolean;
   readonly timings: Timings;
-  /** Milliseconds from the start until the request went out and until the first byte came back (for clock comparisons). */
+  /**
+   * Milliseconds from the start of the exchange (its first phase, within a few
+   * milliseconds of the call) until the request went out, and until the first
+   * byte came back: for comparing clocks.
+   */
   readonly sentAtMs: number;
   readonly firstByteAtMs: number;
   /** The address connected to (the proxy's, through a proxy). */
@@ -112,7 +116,7 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     if (credentials) headers['proxy-authorization'] = credentials;
     const response = await client.request({
       path: forwardThroughProxy ? url.href : `${url.pathname}${url.search}`,
-      method: request.method ?? 'GET',
+      method: 'GET',
       headers,
       signal,
     });
