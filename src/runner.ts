@@ -98,21 +98,28 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
 
   return new Promise((resolveAll) => {
     const pump = (): void => {
-      for (const probe of probes) {
-        if (results.has(probe.id) || running.has(probe.id)) continue;
-        if (!waitsFor(probe).every((id) => results.has(id))) continue;
-        const immediate = immediateOutcome(probe, options, results, skipOnRequest);
-        if (immediate) {
-          finish({ id: probe.id, title: probe.title, durationMs: 0, ...immediate });
-          continue;
+      // An outcome decided on the spot can free a probe earlier in the registry
+      // (one that `uses` it), so scan again until a pass decides nothing new.
+      let decided = true;
+      while (decided) {
+        decided = false;
+        for (const probe of probes) {
+          if (results.has(probe.id) || running.has(probe.id)) continue;
+          if (!waitsFor(probe).every((id) => results.has(id))) continue;
+          const immediate = immediateOutcome(probe, options, results, skipOnRequest);
+          if (immediate) {
+            finish({ id: probe.id, title: probe.title, durationMs: 0, ...immediate });
+            decided = true;
+            continue;
+          }
+          request.hooks?.onStart?.(probe);
+          const task = runOne(probe, request, results, deadline).then((result) => {
+            running.delete(probe.id);
+            finish(result);
+            pump();
+          });
+          running.set(probe.id, task);
         }
-        request.hooks?.onStart?.(probe);
-        const task = runOne(probe, request, results, deadline).then((result) => {
-          running.delete(probe.id);
-          finish(result);
-          pump();
-        });
-        running.set(probe.id, task);
       }
       if (results.size === probes.length) {
         resolveAll(probes.map((p) => results.get(p.id)!));

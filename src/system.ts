@@ -4,6 +4,7 @@ import os from 'node:os';
 import { pkcs11Inspector, type Pkcs11Inspector } from './pkcs11/inspector.js';
 import { realTlsClient } from './tls/read-presented.js';
 import type { TlsClient } from './tls/types.js';
+import { realNetwork, type Network } from './net/http.js';
 
 /**
  * The outside world as probes see it. `createSystem()` gives the real machine;
@@ -20,6 +21,8 @@ export interface System {
   readonly pkcs11: Pkcs11Inspector;
   /** TLS connections that read what a server presents (the idp-tls check). */
   readonly tls: TlsClient;
+  /** HTTP(S) with per-phase timings, proxies, --resolve and extra roots (src/net/http.ts). */
+  readonly net: Network;
 }
 
 export interface Clock {
@@ -148,5 +151,6 @@ export function createSystem(): System {
     exec: realExec,
     pkcs11: pkcs11Inspector(),
     tls: realTlsClient,
+    net: realNetwork,
   };
 }

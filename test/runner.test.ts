@@ -215,6 +215,16 @@ describe('runProbes', () => {
     expect(seen).toEqual(['card']);
   });
 
+  it('starts a probe that uses a later one as soon as that one is skipped on the spot', async () => {
+    // clock uses test-page, which comes later in the registry and is skipped when proxy fails.
+    const results = await run([
+      probe('clock', returns('pass'), { uses: ['test-page'] }),
+      probe('proxy', returns('fail', 10)),
+      probe('test-page', returns('pass'), { dependsOn: ['proxy'] }),
+    ]);
+    expect(results.map((r) => `${r.id} ${r.status}`)).toEqual(['clock pass', 'proxy fail', 'test-page skip']);
+  });
+
   it('measures each probe', async () => {
     const results = await run([probe('a', returns('pass', 50))]);
     expect(results[0]!.durationMs).toBeGreaterThanOrEqual(45);

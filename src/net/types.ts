@@ -1,8 +1,10 @@
+import type { Localized } from '../i18n/index.js';
+
 /** Where the proxy setting that applies came from. */
 export type ProxySource =
-  | 'option' // --proxy or --no-proxy
+  | 'option' // --proxy, --no-proxy or --pac
   | 'env' // HTTPS_PROXY, https_proxy, ALL_PROXY (with NO_PROXY)
-  | 'pac' // a PAC script: --pac, or AutoConfigURL
+  | 'pac' // a PAC script decided (pacSource says where the script was set)
   | 'windows-user' // HKCU Internet Settings
   | 'windows-winhttp' // netsh winhttp show proxy
   | 'macos' // scutil --proxy
@@ -10,12 +12,19 @@ export type ProxySource =
 
 /** How to reach one target URL. */
 export interface ProxyDecision {
+  /** 'http': through an HTTP CONNECT proxy (spoken to over TLS when `url` is https:). */
   readonly mode: 'direct' | 'http';
   /** The proxy, with credentials when configured. Use it; never print it (print `proxyForDisplay`). */
   readonly url?: URL;
   readonly source: ProxySource;
   /** The PAC script's location when one decided. */
   readonly pac?: string;
+  /** Where the PAC script was set: --pac ('option'), Windows AutoConfigURL ('windows-user') or macOS ('macos'). */
+  readonly pacSource?: ProxySource;
+  /** The PAC script's answer, as it gave it ("PROXY p:3128; DIRECT"). */
+  readonly pacResult?: string;
+  /** Things worth knowing about this route (an entry skipped, a setting not evaluated). */
+  readonly notes?: readonly Localized[];
 }
 
 /** A proxy URL without its credentials, for reports. */
@@ -27,4 +36,14 @@ export function proxyForDisplay(url: URL | undefined): string | undefined {
   shown.password = '';
   const text = shown.href.replace(/\/$/, '');
   return hadCredentials ? text.replace('://', '://***@') : text;
+}
+
+/** A location (a PAC script's URL) for reports: any user:password@ in it hidden, anything else as given. */
+export function locationForDisplay(location: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(location)) return location;
+  try {
+    return proxyForDisplay(new URL(location)) ?? location;
+  } catch {
+    return location.replace(/\/\/[^/]*@/, '//***@');
+  }
 }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { pkcs11Inspector } from '../../src/pkcs11/inspector.js';
+import { realNetwork } from '../../src/net/http.js';
 import { realClock, realExec, realFileSystem, realPlatform, type Clock, type System } from '../../src/system.js';
 import { realTlsClient } from '../../src/tls/read-presented.js';
 
@@ -16,6 +17,7 @@ export function testSystem(overrides: Partial<System> = {}): System {
     exec: realExec,
     pkcs11: pkcs11Inspector(PKCS11_CHILD),
     tls: realTlsClient,
+    net: realNetwork,
     ...overrides,
   };
 }
