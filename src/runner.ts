@@ -96,7 +96,7 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
     request.hooks?.onResult?.(result);
   };
 
-  return new Promise((resolveAll) => {
+  return new Promise((resolveAll, rejectAll) => {
     const pump = (): void => {
       // An outcome decided on the spot can free a probe earlier in the registry
       // (one that `uses` it), so scan again until a pass decides nothing new.
@@ -120,6 +120,12 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
           });
           running.set(probe.id, task);
         }
+      }
+      if (results.size < probes.length && running.size === 0) {
+        // Nothing runs and nothing can start: the probes left wait for each other.
+        const stuck = probes.filter((p) => !results.has(p.id)).map((p) => p.id);
+        rejectAll(new Error(`probes wait for each other in a cycle: ${stuck.join(', ')}`));
+        return;
       }
       if (results.size === probes.length) {
         resolveAll(probes.map((p) => results.get(p.id)!));

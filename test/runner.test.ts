@@ -252,3 +252,15 @@ describe('runProbes', () => {
     expect(results[0]!.status).toBe('error');
   });
 });
+
+describe('runProbes with a broken registry', () => {
+  it('refuses probes that wait for each other through uses instead of hanging', async () => {
+    const a = probe('a', returns('pass'), { uses: ['b'] });
+    const b = probe('b', returns('pass'), { uses: ['a'] });
+    await expect(run([a, b])).rejects.toThrow('probes wait for each other in a cycle: a, b');
+    const slow = probe('slow', returns('pass', 50));
+    const c = probe('c', returns('pass'), { uses: ['slow', 'd'] });
+    const d = probe('d', returns('pass'), { uses: ['c'] });
+    await expect(run([slow, c, d])).rejects.toThrow('probes wait for each other in a cycle: c, d');
+  });
+});
