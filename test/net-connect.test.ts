@@ -2,11 +2,12 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openConnection, type ConnectionPlan } from '../src/net/connect.js';
-import { NetError, type NetErrorInfo, type NetFailureKind } from '../src/net/errors.js';
+import { NetError, toNetError, type NetErrorInfo, type NetFailureKind } from '../src/net/errors.js';
 import { PhaseLimits } from '../src/net/limits.js';
 import { PhaseClock } from '../src/net/timings.js';
 import { MAX_CONNECT_HEAD } from '../src/net/tunnel.js';
 import { fromNetError } from '../src/tls/errors.js';
+import { judgeFailure } from '../src/tls/failure-verdict.js';
 import { testPki } from './helpers/pki.js';
 import { freePort, startRawServer, type RunningServer } from './helpers/tls-servers.js';
 
@@ -210,5 +211,25 @@ describe('an https:// proxy', () => {
       expect(untrusted).toMatchObject({ kind: 'cert-untrusted', phase: 'proxyConnect', info: { atProxy: true, proxyTls: true } });
       expect(fromNetError(untrusted)).toMatchObject({ kind: 'proxy-tls', phase: 'proxy', info: { at: 'proxy' } });
     }
+  });
+});
+
+describe('socket errors, classified once, in idp-tls’s words', () => {
+  it.each([
+    ['ENOTFOUND', 'dns'],
+    ['ECONNREFUSED', 'refused'],
+    ['ECONNRESET', 'reset'],
+    ['EPIPE', 'reset'],
+    ['EHOSTUNREACH', 'unreachable'],
+    ['ENETUNREACH', 'unreachable'],
+    ['ETIMEDOUT', 'timeout'],
+    ['SOMETHING_NEW', 'network'],
+  ])('%s is %s, with a plain verdict', (code, kind) => {
+    const failure = fromNetError(toNetError(Object.assign(new Error(code), { code }), 'connect', { host: 'idp.test', port: 443 }));
+    expect(failure).toMatchObject({ kind, phase: 'connect', info: { code, at: 'target', endpoint: 'idp.test:443' } });
+    const judged = judgeFailure('idp.test', 443, failure);
+    expect(judged.status).toBe('fail');
+    expect(judged.summary.sv).not.toBe('');
+    expect(judged.advice.en).not.toBe('');
   });
 });
