@@ -79,7 +79,6 @@ const reader = await time('reader (in process)', iterations, async () => {
     port,
     route: { mode: 'direct', source: 'none' },
     resolve: [{ host: HOST, port, address: '127.0.0.1' }],
-    extraCaPem: [],
     timeoutMs: 5000,
     totalMs: 10000,
     signal: new AbortController().signal,

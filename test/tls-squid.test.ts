@@ -22,7 +22,7 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
   let idp: RunningServer;
   let squid: Squid;
   const proxy = (port: number, credentials = ''): string => `http://${credentials}127.0.0.1:${port}`;
-  const through = (port: number, credentials = '') => runIdpTls(idp.port, { noProxy: false, proxy: proxy(port, credentials), resolve: [], timeoutMs: 5000 });
+  const through = (port: number, credentials = '') => runIdpTls(idp.port, { noProxy: false, proxy: proxy(port, credentials), timeoutMs: 5000 });
 
   beforeAll(async () => {
     idp = await startIdpServer();
@@ -33,6 +33,12 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
       user: USER,
     });
   });
+
+  /** squid logs a tunnel once both ends have closed: wait a little for the line. */
+  async function loggedConnect(target: string): Promise<boolean> {
+    for (let i = 0; i < 50 && !squid.connectTargets().includes(target); i++) await new Promise((r) => setTimeout(r, 50));
+    return squid.connectTargets().includes(target);
+  }
 
   afterAll(async () => {
     await squid?.stop();
@@ -58,7 +64,6 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
     const { host } = await runIdpTls(idp.port, {
       noProxy: false,
       proxy: proxy(squid.ports.bump),
-      resolve: [],
       caFiles: [pki.path('web-root.pem'), pki.path('inspection-org-ca.pem')],
       timeoutMs: 5000,
     });
@@ -77,6 +82,8 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
     const { result, host } = await through(squid.ports.tunnel);
     expect(result.status).toBe('pass');
     expect(host.certificates?.[0]?.sha256).toBe(new X509Certificate(pki.der('tls-idp')).fingerprint256);
+    // The --resolve rule for the IdP went to the proxy as its address: the proxy cannot know the rule.
+    expect(await loggedConnect(`127.0.0.1:${idp.port}`)).toBe(true);
   });
 
   it('a proxy that demands a login: 407 without or with wrong credentials, pass with the right ones', async () => {
@@ -99,7 +106,7 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
 
   it('a proxy that cannot reach the host: 5xx', async () => {
     const closedPort = await freePort();
-    const { host } = await runIdpTls(closedPort, { noProxy: false, proxy: proxy(squid.ports.tunnel), resolve: [], timeoutMs: 5000 });
+    const { host } = await runIdpTls(closedPort, { noProxy: false, proxy: proxy(squid.ports.tunnel), timeoutMs: 5000 });
     expect(host.outcome).toBe('proxy-upstream');
     expect([502, 503, 504]).toContain(host.error?.httpStatus);
   });
@@ -127,6 +134,8 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
       const run = await runBin(['check', 'idp-tls', '--proxy', proxy(squid.ports.tunnel), ...common(), '--format', 'json']);
       expect(run.code, run.stdout).toBe(0);
       expect(JSON.parse(run.stdout).summary.status).toBe('pass');
+      // Without --resolve the proxy gets the name and looks it up itself (here in its hosts_file), as for most users.
+      expect(await loggedConnect(`${IDP_HOST}:${idp.port}`)).toBe(true);
     });
 
     it('siths-doctor tls shows the presented chain and the client CA names without --verbose', async () => {

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import type { CommandRunner } from '../src/system.js';
 import { judgeChain } from '../src/tls/chain-verdict.js';
@@ -216,7 +217,10 @@ describe('--ca-file', () => {
     writeFileSync(junk, 'hello');
     const loaded = await loadCaFiles(realFileSystem, [pki.path('siths-card-cas.pem'), der, junk]);
     expect(loaded.anchors).toHaveLength(5);
-    expect(loaded.pem.every((p) => p.startsWith('-----BEGIN CERTIFICATE-----'))).toBe(true);
+    // For Node's TLS: its bundled roots, then the five, each as PEM.
+    expect(loaded.ca).toHaveLength(rootCertificates.length + 5);
+    expect(loaded.ca?.every((p) => p.startsWith('-----BEGIN CERTIFICATE-----'))).toBe(true);
+    expect((await loadCaFiles(realFileSystem, [junk])).ca).toBeUndefined();
     expect(loaded.problems).toEqual([{ file: junk, reason: 'a certificate in it cannot be read' }]);
   });
 });

@@ -23,16 +23,29 @@ export type NetFailureKind =
 export interface NetErrorInfo {
   /** The host the failing step talked to: the server, or the proxy. */
   readonly host: string;
-  /** Node's or undici's error code, or the TLS verification code. */
+  readonly port?: number;
+  /**
+   * Node's or undici's error code, or the TLS verification code. A `reset`
+   * without one is an orderly close (the peer ended the connection before
+   * answering), not a TCP reset.
+   */
   readonly code?: string;
   /** The proxy's answer to CONNECT, for proxy-auth and proxy-refused. */
   readonly statusCode?: number;
-  /** The scheme the proxy asks for in Proxy-Authenticate (Basic, NTLM, Negotiate). */
-  readonly proxyAuthScheme?: string;
+  /** The schemes the proxy asks for in Proxy-Authenticate (Basic, NTLM, Negotiate), in its order of preference. */
+  readonly proxyAuthSchemes?: readonly string[];
   /** Whether credentials (from the proxy URL) were sent with the request the proxy refused. */
   readonly credentialsSent?: boolean;
   /** Whether the failing step was towards the proxy rather than the server. */
   readonly atProxy?: boolean;
+  /** The failure was in the TLS handshake with an https:// proxy. */
+  readonly proxyTls?: boolean;
+  /** The time limit that ran out. */
+  readonly limitMs?: number;
+  /** The bound, in bytes, that an answer exceeded. */
+  readonly limit?: number;
+  /** The printable start of an answer that is not what was expected ("SSH-2.0-OpenSSH_9.2"). */
+  readonly preview?: string;
 }
 
 /** A failed exchange: what went wrong, in which phase, and how long each phase took until then. */
@@ -56,6 +69,8 @@ const BY_CODE: Record<string, NetFailureKind> = {
   EAI_FAIL: 'dns',
   EAI_NONAME: 'dns',
   EAI_NODATA: 'dns',
+  ESERVFAIL: 'dns',
+  ENODATA: 'dns',
   ECONNREFUSED: 'refused',
   ENETUNREACH: 'unreachable',
   EHOSTUNREACH: 'unreachable',
@@ -109,4 +124,10 @@ export function toNetError(err: unknown, phase: Phase, info: NetErrorInfo): NetE
   const actualPhase = code === 'UND_ERR_HEADERS_TIMEOUT' ? 'firstByte' : code === 'UND_ERR_BODY_TIMEOUT' ? 'body' : phase;
   const message = e?.message ?? String(err);
   return new NetError(kind, actualPhase, { ...info, ...(code ? { code } : {}) }, message);
+}
+
+/** The printable start of some bytes, for showing what a peer that does not speak the expected protocol said. */
+export function printablePreview(bytes: Buffer, max = 48): string {
+  const text = bytes.subarray(0, max).toString('latin1');
+  return text.replace(/[^\x20-\x7e]/g, '.').trimEnd();
 }

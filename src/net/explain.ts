@@ -154,8 +154,10 @@ export function explainNetError(err: NetError, ctx: ExplainContext): Explanation
 
 function explainProxyAuth(err: NetError): Explanation {
   const host = err.info.host;
-  const scheme = err.info.proxyAuthScheme;
-  const windowsSignIn = scheme !== undefined && /^(ntlm|negotiate|kerberos)$/i.test(scheme);
+  const schemes = err.info.proxyAuthSchemes ?? [];
+  const scheme = schemes.length > 0 ? schemes.join(', ') : undefined;
+  // The proxy's first choice decides: browsers answer NTLM and Negotiate by themselves.
+  const windowsSignIn = /^(ntlm|negotiate|kerberos)$/i.test(schemes[0] ?? '');
   const cause = msg(
     `Proxyn ${host} kräver inloggning (407${scheme ? `, ${scheme}` : ''})`,
     `The proxy ${host} requires authentication (407${scheme ? `, ${scheme}` : ''})`,

@@ -2,9 +2,11 @@ import { lookup } from 'node:dns/promises';
 import { Client } from 'undici';
 import type { ResolveRule } from '../options.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { openConnection, proxyAuthorization, type PeerTls } from './connect.js';
+import { openConnection, type PeerTls } from './connect.js';
 import { NetError, toNetError } from './errors.js';
+import { PhaseLimits } from './limits.js';
 import { PhaseClock, type Timings } from './timings.js';
+import { proxyAuthorization, proxyAuthSchemes } from './tunnel.js';
 
 export interface HttpRequest {
   /** Fetched with GET. */
@@ -86,9 +88,8 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
         forwardThroughProxy,
         resolve: request.resolve ?? [],
         ca: request.ca,
-        verifyTls: request.verifyTls ?? true,
-        timeoutMs,
-        signal,
+        verify: request.verifyTls === false ? 'none' : 'all',
+        limits: new PhaseLimits(timeoutMs, signal),
         clock,
       }).then(
         (connection) => {
@@ -124,11 +125,10 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     const firstByteAtMs = clock.endOf('firstByte')!;
     if (forwardThroughProxy && response.statusCode === 407) {
       response.body.destroy();
-      const scheme = /^([A-Za-z-]+)/.exec(response.headers['proxy-authenticate']?.toString() ?? '')?.[1];
       throw new NetError(
         'proxy-auth',
         'firstByte',
-        { host: request.proxy!.hostname, atProxy: true, statusCode: 407, credentialsSent: Boolean(credentials), ...(scheme ? { proxyAuthScheme: scheme } : {}) },
+        { host: request.proxy!.hostname, atProxy: true, statusCode: 407, credentialsSent: Boolean(credentials), proxyAuthSchemes: proxyAuthSchemes([response.headers['proxy-authenticate'] ?? []].flat()) },
         'the proxy requires authentication (407)',
       );
     }

@@ -43,7 +43,7 @@ export const idpTlsProbe: Probe<IdpTlsDetails> = {
   async run(ctx) {
     const caFiles = await loadCaFiles(ctx.system.fs, ctx.options.caFiles);
     const store = new TrustStore([...mozillaAnchors(), ...caFiles.anchors]);
-    const results = await Promise.all(ctx.options.idpHosts.map((target) => examineHost(ctx, target, store, caFiles.pem)));
+    const results = await Promise.all(ctx.options.idpHosts.map((target) => examineHost(ctx, target, store, caFiles.ca)));
     const worst = [...results].sort((a, b) => RANK[a.status] - RANK[b.status])[0]!;
     const others = results.filter((r) => r !== worst && r.status !== 'pass').length;
     const summary =
@@ -68,7 +68,7 @@ export const idpTlsProbe: Probe<IdpTlsDetails> = {
 
 const RANK: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
 
-async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStore, extraCaPem: readonly string[]): Promise<HostResult> {
+async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStore, ca: readonly string[] | undefined): Promise<HostResult> {
   const { host, port } = target;
   const url = new URL(`https://${host}${port === 443 ? '' : `:${port}`}/`);
   const decision = await resolveProxy(ctx, url);
@@ -80,7 +80,7 @@ async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStor
       port,
       route: decision,
       resolve: ctx.options.resolve,
-      extraCaPem,
+      ca,
       timeoutMs: ctx.timeoutMs,
       totalMs: hostTotalMs(ctx.timeoutMs),
       signal: ctx.signal,

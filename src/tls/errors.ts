@@ -1,3 +1,8 @@
+import type { NetError } from '../net/errors.js';
+import type { Phase as NetPhase } from '../net/timings.js';
+import { authorityOf } from '../net/tunnel.js';
+import { alertCode } from './names.js';
+
 /**
  * Why reading the presented chain failed, as a small closed set the verdict
  * turns into plain words. Every failure on the way (DNS, the proxy, the TCP
@@ -25,7 +30,7 @@ export type TlsFailureKind =
   | 'too-large' // a length beyond what any real server sends
   | 'aborted'; // the probe ran out of time or was cancelled
 
-/** Where in the connection it happened. */
+/** Where in the connection it happened: the shared connector's phases as idp-tls names them, and reading the TLS greeting. */
 export type Phase = 'dns' | 'connect' | 'proxy' | 'handshake';
 
 export interface TlsAlertInfo {
@@ -70,40 +75,53 @@ export class TlsProbeError extends Error {
   }
 }
 
-/** Map an operating system socket or resolver error onto a failure kind. */
-export function kindOfSocketError(code: string | undefined): TlsFailureKind {
-  switch (code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_FAIL':
-    case 'EAI_NODATA':
-    case 'EAI_NONAME':
-    case 'ESERVFAIL':
-    case 'ENODATA':
-      return 'dns';
-    case 'ECONNREFUSED':
-      return 'refused';
-    case 'ECONNRESET':
-    case 'EPIPE':
-    case 'ECONNABORTED':
-      return 'reset';
-    case 'ETIMEDOUT':
-      return 'timeout';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'ENETDOWN':
-    case 'EHOSTDOWN':
-    case 'EADDRNOTAVAIL':
-      return 'unreachable';
-    case 'ABORT_ERR':
-      return 'aborted';
+const PHASE: Record<NetPhase, Phase> = { dns: 'dns', connect: 'connect', proxyConnect: 'proxy', tls: 'handshake', firstByte: 'handshake', body: 'handshake' };
+
+/**
+ * A failure of the shared connector (src/net/connect.ts) or of a socket it
+ * opened, in the words of the idp-tls verdict. The only place the two
+ * vocabularies meet; `extra` adds what the caller knows (bytes read).
+ */
+export function fromNetError(err: NetError, extra: FailureInfo = {}): TlsProbeError {
+  const { info } = err;
+  const kind = tlsKind(err);
+  const alert = kind === 'tls-alert' ? /_ALERT_([A-Z_]+)$/.exec(info.code ?? '')?.[1]?.toLowerCase() : undefined;
+  return new TlsProbeError(kind, PHASE[err.phase], err.message, {
+    at: info.atProxy ? 'proxy' : 'target',
+    endpoint: info.port === undefined ? info.host : authorityOf(info.host, info.port),
+    ...(info.code !== undefined ? { code: info.code } : {}),
+    ...(info.statusCode !== undefined ? { httpStatus: info.statusCode } : {}),
+    ...(info.proxyAuthSchemes !== undefined ? { authSchemes: info.proxyAuthSchemes } : {}),
+    ...(info.credentialsSent !== undefined ? { credentialsSent: info.credentialsSent } : {}),
+    ...(alert ? { alert: { level: 2, description: alertCode(alert), name: alert } } : {}),
+    ...(info.limitMs !== undefined ? { limitMs: info.limitMs } : {}),
+    ...(info.limit !== undefined ? { limit: info.limit } : {}),
+    ...(info.preview !== undefined ? { preview: info.preview } : {}),
+    ...extra,
+  });
+}
+
+function tlsKind({ kind, phase, info }: NetError): TlsFailureKind {
+  if (kind === 'timeout' || kind === 'aborted') return kind;
+  if (info.proxyTls) return 'proxy-tls';
+  switch (kind) {
+    case 'dns':
+    case 'refused':
+    case 'unreachable':
+      return kind;
+    case 'reset':
+      return info.code ? 'reset' : 'closed';
+    case 'proxy-auth':
+      return 'proxy-auth';
+    case 'proxy-refused':
+      return info.statusCode === 403 ? 'proxy-forbidden' : [502, 503, 504].includes(info.statusCode ?? 0) ? 'proxy-upstream' : 'proxy-status';
+    case 'protocol':
+      return phase === 'proxyConnect' ? 'proxy-protocol' : 'malformed';
+    case 'tls':
+    case 'client-cert-required':
+      // Node's TLS (the TLS 1.3 fallback): an alert the server sent, or TLS it could not make sense of.
+      return /_ALERT_/.test(info.code ?? '') ? 'tls-alert' : info.code?.startsWith('ERR_SSL_') ? 'malformed' : 'network';
     default:
       return 'network';
   }
-}
-
-/** The printable start of some bytes, for showing what a non-TLS peer said. */
-export function printablePreview(bytes: Buffer, max = 48): string {
-  const text = bytes.subarray(0, max).toString('latin1');
-  return text.replace(/[^\x20-\x7e]/g, '.').trimEnd();
 }

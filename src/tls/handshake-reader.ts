@@ -1,5 +1,6 @@
 import { ByteQueue, WireReader } from './bytes.js';
-import { printablePreview, TlsProbeError } from './errors.js';
+import { printablePreview } from '../net/errors.js';
+import { TlsProbeError } from './errors.js';
 import { alertName } from './names.js';
 
 /** Bounds on everything a server can make us hold. */

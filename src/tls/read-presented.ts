@@ -1,32 +1,36 @@
-import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
+import type { TLSSocket, DetailedPeerCertificate } from 'node:tls';
+import { openConnection, type OpenedConnection } from '../net/connect.js';
+import { NetError, toNetError } from '../net/errors.js';
+import { PhaseLimits, runPhase } from '../net/limits.js';
+import { PhaseClock } from '../net/timings.js';
+import { authorityOf } from '../net/tunnel.js';
+import { proxyForDisplay } from '../net/types.js';
 import { buildClientHello } from './client-hello.js';
-import { ignore, openConnection, socketError } from './connect.js';
-import { TlsProbeError } from './errors.js';
+import { fromNetError, TlsProbeError } from './errors.js';
 import { ServerFlightReader, type ServerFlight } from './handshake-reader.js';
-import { PhaseClock, runPhase } from './limits.js';
-import { ALERT_PROTOCOL_VERSION, alertCode, cipherSuiteName, protocolName } from './names.js';
+import { ALERT_PROTOCOL_VERSION, cipherSuiteName, protocolName } from './names.js';
 import type { PresentedHandshake, PresentedRequest, TlsClient } from './types.js';
 
 export const realTlsClient: TlsClient = { readPresented };
 
 /**
- * Connect and read what the server presents: our TLS 1.2 reader first; when
- * the server refuses TLS 1.2 with a protocol_version alert (TLS 1.3 only),
- * a second connection through Node's TLS for the chain.
+ * Connect and read what the server presents: our TLS 1.2 reader over the raw
+ * connection first; when the server refuses TLS 1.2 with a protocol_version
+ * alert (TLS 1.3 only), a second connection through Node's TLS for the chain.
  */
 export async function readPresented(request: PresentedRequest): Promise<PresentedHandshake> {
-  const clock = new PhaseClock(request.timeoutMs, request.totalMs, request.signal);
-  const connection = await openConnection(request, clock);
-  const started = performance.now();
+  const limits = new PhaseLimits(request.timeoutMs, request.signal, request.totalMs);
+  const clock = new PhaseClock();
+  const connection = await connect(request, limits, clock, false);
+  const connectMs = clock.elapsed();
   let flight: ServerFlight;
   try {
-    flight = await readServerFlight(connection.socket, buildClientHello(request.host), clock, `${request.host}:${request.port}`);
+    flight = await readServerFlight(connection.socket, buildClientHello(request.host), limits, request.host, request.port);
   } catch (err) {
     connection.socket.destroy();
     if (err instanceof TlsProbeError && err.kind === 'tls-alert' && err.info.alert?.description === ALERT_PROTOCOL_VERSION) {
-      return readWithNodeTls(request, clock);
+      return readWithNodeTls(request, limits);
     }
     throw err;
   }
@@ -39,26 +43,55 @@ export async function readPresented(request: PresentedRequest): Promise<Presente
     certificateRequest: flight.certificateRequest,
     messages: flight.messages,
     remoteAddress: connection.remoteAddress,
-    via: connection.via,
-    connectMs: connection.connectMs,
-    handshakeMs: performance.now() - started,
+    via: proxyForDisplay(proxyOf(request)),
+    connectMs,
+    handshakeMs: clock.elapsed() - connectMs,
     bytesRead: flight.bytesRead,
   };
 }
 
+/**
+ * The shared connector: directly or through the route's proxy, --resolve
+ * applied, an https:// proxy verified against `ca`; the host's chain is ours
+ * to judge, never Node's to refuse.
+ */
+async function connect(request: PresentedRequest, limits: PhaseLimits, clock: PhaseClock, tls: boolean): Promise<OpenedConnection> {
+  try {
+    return await openConnection({
+      host: request.host,
+      port: request.port,
+      tls,
+      proxy: proxyOf(request),
+      forwardThroughProxy: false,
+      resolve: request.resolve,
+      ca: request.ca,
+      verify: 'proxy',
+      limits,
+      clock,
+    });
+  } catch (err) {
+    throw err instanceof NetError ? fromNetError(err) : err;
+  }
+}
+
+const proxyOf = (request: PresentedRequest): URL | undefined => (request.route.mode === 'http' ? request.route.url : undefined);
+
 /** Send the ClientHello and read until ServerHelloDone, an alert, the end of the stream, or the time limit. */
-export function readServerFlight(socket: Duplex, hello: Buffer, clock: PhaseClock, endpoint: string): Promise<ServerFlight> {
+function readServerFlight(socket: Duplex, hello: Buffer, limits: PhaseLimits, host: string, port: number): Promise<ServerFlight> {
+  const endpoint = authorityOf(host, port);
   const reader = new ServerFlightReader();
   return runPhase<ServerFlight>(
-    'handshake',
-    clock,
-    (limitMs) =>
-      new TlsProbeError('timeout', 'handshake', `${endpoint} did not finish its TLS greeting within ${limitMs} ms (${reader.bytesRead} bytes received)`, {
-        at: 'target',
-        endpoint,
-        limitMs,
-        bytesRead: reader.bytesRead,
-      }),
+    limits,
+    {
+      timeout: (limitMs) =>
+        new TlsProbeError('timeout', 'handshake', `${endpoint} did not finish its TLS greeting within ${limitMs} ms (${reader.bytesRead} bytes received)`, {
+          at: 'target',
+          endpoint,
+          limitMs,
+          bytesRead: reader.bytesRead,
+        }),
+      aborted: () => new TlsProbeError('aborted', 'handshake', 'stopped: the check ran out of time or was cancelled'),
+    },
     (resolve, reject) => {
       const onData = (chunk: Buffer): void => {
         try {
@@ -75,10 +108,7 @@ export function readServerFlight(socket: Duplex, hello: Buffer, clock: PhaseCloc
           reject(err);
         }
       };
-      const onError = (err: NodeJS.ErrnoException): void => {
-        const failure = socketError(err, 'handshake', 'target', endpoint);
-        reject(new TlsProbeError(failure.kind, 'handshake', failure.message, { ...failure.info, bytesRead: reader.bytesRead }));
-      };
+      const onError = (err: Error): void => reject(fromNetError(toNetError(err, 'tls', { host, port }), { bytesRead: reader.bytesRead }));
       socket.on('data', onData);
       socket.once('end', onEnd);
       socket.once('close', onEnd);
@@ -96,35 +126,12 @@ export function readServerFlight(socket: Duplex, hello: Buffer, clock: PhaseCloc
 }
 
 /** TLS 1.3 only: Node's TLS over a fresh connection, for the chain it verified. No session is reused. */
-async function readWithNodeTls(request: PresentedRequest, clock: PhaseClock): Promise<PresentedHandshake> {
-  const connection = await openConnection(request, clock);
-  const started = performance.now();
-  const endpoint = `${request.host}:${request.port}`;
-  const socket = tls.connect({
-    socket: connection.socket,
-    servername: isIP(request.host) ? undefined : request.host,
-    rejectUnauthorized: false,
-    ca: [...tls.rootCertificates, ...request.extraCaPem],
-  });
-  socket.on('error', ignore);
+async function readWithNodeTls(request: PresentedRequest, limits: PhaseLimits): Promise<PresentedHandshake> {
+  const clock = new PhaseClock();
+  const connection = await connect(request, limits, clock, true);
+  const socket = connection.socket as TLSSocket;
   try {
-    await runPhase<void>(
-      'handshake',
-      clock,
-      (limitMs) => new TlsProbeError('timeout', 'handshake', `${endpoint} did not finish the TLS 1.3 handshake within ${limitMs} ms`, { at: 'target', endpoint, limitMs }),
-      (resolve, reject) => {
-        const onError = (err: NodeJS.ErrnoException): void => reject(nodeTlsError(err, endpoint));
-        const onClose = (): void => reject(new TlsProbeError('truncated', 'handshake', `${endpoint} closed the connection during the TLS 1.3 handshake`, { at: 'target', endpoint }));
-        socket.once('secureConnect', resolve);
-        socket.once('error', onError);
-        socket.once('close', onClose);
-        return () => {
-          socket.off('secureConnect', resolve);
-          socket.off('error', onError);
-          socket.off('close', onClose);
-        };
-      },
-    );
+    const connectMs = clock.endOf('proxyConnect') ?? clock.endOf('connect')!;
     return {
       chainSource: 'as-verified',
       protocol: socket.getProtocol() ?? 'unknown',
@@ -132,37 +139,25 @@ async function readWithNodeTls(request: PresentedRequest, clock: PhaseClock): Pr
       certificates: verifiedChain(socket.getPeerCertificate(true)),
       messages: [],
       remoteAddress: connection.remoteAddress,
-      via: connection.via,
-      connectMs: connection.connectMs,
-      handshakeMs: performance.now() - started,
+      via: proxyForDisplay(proxyOf(request)),
+      connectMs,
+      handshakeMs: clock.endOf('tls')! - connectMs,
       bytesRead: socket.bytesRead,
     };
   } finally {
     socket.destroy();
-    connection.socket.destroy();
   }
 }
 
 /** Node's peer chain, leaf first, up to the root (whose issuerCertificate is itself). */
-function verifiedChain(peer: tls.DetailedPeerCertificate): Buffer[] {
+function verifiedChain(peer: DetailedPeerCertificate): Buffer[] {
   const chain: Buffer[] = [];
   const seen = new Set<string>();
-  let cert: tls.DetailedPeerCertificate | undefined = peer;
+  let cert: DetailedPeerCertificate | undefined = peer;
   while (cert?.raw && !seen.has(cert.fingerprint256) && chain.length < 16) {
     seen.add(cert.fingerprint256);
     chain.push(Buffer.from(cert.raw));
     cert = cert.issuerCertificate;
   }
   return chain;
-}
-
-function nodeTlsError(err: NodeJS.ErrnoException, endpoint: string): TlsProbeError {
-  const code = err.code ?? '';
-  const alert = /_ALERT_([A-Z_]+)$/.exec(code);
-  if (alert) {
-    const name = alert[1]!.toLowerCase();
-    return new TlsProbeError('tls-alert', 'handshake', `${endpoint} sent the TLS alert ${name}`, { at: 'target', endpoint, code, alert: { level: 2, description: alertCode(name), name } });
-  }
-  if (code.startsWith('ERR_SSL_')) return new TlsProbeError('malformed', 'handshake', `${endpoint}: ${code}`, { at: 'target', endpoint, code });
-  return socketError(err, 'handshake', 'target', endpoint);
 }

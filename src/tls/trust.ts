@@ -56,8 +56,8 @@ export function mozillaAnchors(): readonly TrustAnchor[] {
 
 export interface CaFiles {
   readonly anchors: readonly TrustAnchor[];
-  /** The same certificates as PEM, for Node's TLS (`ca`). */
-  readonly pem: readonly string[];
+  /** Node's bundled roots and these, for Node's TLS (`ca`); undefined when the files added none. */
+  readonly ca?: readonly string[];
   /** Files, or blocks in them, that held no readable certificate. */
   readonly problems: readonly { readonly file: string; readonly reason: string }[];
 }
@@ -90,5 +90,5 @@ export async function loadCaFiles(fs: FileSystem, files: readonly string[]): Pro
     }
     if (blocks.length === 0) problems.push({ file, reason: 'no certificate in it' });
   }
-  return { anchors, pem, problems };
+  return { anchors, ca: pem.length > 0 ? [...tls.rootCertificates, ...pem] : undefined, problems };
 }

@@ -9,8 +9,8 @@ export interface PresentedRequest {
   /** Direct, or through this HTTP CONNECT proxy (from resolveProxy). */
   readonly route: ProxyDecision;
   readonly resolve: readonly ResolveRule[];
-  /** Extra trusted roots (PEM) from --ca-file: for an https:// proxy and the TLS 1.3 fallback. */
-  readonly extraCaPem: readonly string[];
+  /** Roots to trust (PEM) for an https:// proxy and the TLS 1.3 fallback; undefined means Node's bundled roots. */
+  readonly ca?: readonly string[];
   /** Per phase: DNS, TCP connect, proxy answer, TLS greeting. */
   readonly timeoutMs: number;
   /** All phases of this host together, the TLS 1.3 fallback included. */

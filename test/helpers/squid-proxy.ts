@@ -41,6 +41,8 @@ export interface Squid {
   readonly dir: string;
   /** squid's cache.log, for failure messages. */
   log(): string;
+  /** The targets of the CONNECT requests squid has logged as done (access.log), in order. */
+  connectTargets(): string[];
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,16 @@ export async function startSquid(options: SquidOptions): Promise<Squid> {
       return output;
     }
   };
+  const connectTargets = (): string[] => {
+    let lines: string[];
+    try {
+      lines = readFileSync(file('access.log'), 'utf8').split('\n');
+    } catch {
+      return [];
+    }
+    // Native format: time elapsed client code/status bytes method URL user hierarchy type.
+    return lines.map((line) => line.trim().split(/\s+/)).flatMap((f) => (f[5] === 'CONNECT' && f[6] ? [f[6]] : []));
+  };
   const stop = (): Promise<void> => stopChild(child).then(() => rmSync(dir, { recursive: true, force: true }));
   try {
     await waitForPorts(Object.values(ports), child, 15_000);
@@ -132,7 +144,7 @@ export async function startSquid(options: SquidOptions): Promise<Squid> {
     await stop();
     throw new Error(`squid did not start: ${(err as Error).message}\n${text}`);
   }
-  return { ports, dir, log, stop };
+  return { ports, dir, log, connectTargets, stop };
 }
 
 async function waitForPorts(ports: readonly number[], child: ChildProcess, limitMs: number): Promise<void> {
