@@ -9,7 +9,8 @@ import { judgeChain } from '../src/tls/chain-verdict.js';
 import type { CertificateRequestSeen } from '../src/tls/handshake-reader.js';
 import { INSPECTION_PRODUCTS, inspectionProductOf } from '../src/tls/inspection-products.js';
 import { findRootInOsStore } from '../src/tls/os-store.js';
-import { loadCaFiles, mozillaAnchors, TrustStore, type TrustAnchor } from '../src/tls/trust.js';
+import { loadCaFiles, type TrustAnchor } from '../src/net/trust.js';
+import { mozillaAnchors, TrustStore } from '../src/tls/trust.js';
 import type { PresentedHandshake } from '../src/tls/types.js';
 import { analyseChain, readCertificates } from '../src/tls/verify.js';
 import { testPki } from './helpers/pki.js';
@@ -221,6 +222,6 @@ describe('--ca-file', () => {
     expect(loaded.ca).toHaveLength(rootCertificates.length + 5);
     expect(loaded.ca?.every((p) => p.startsWith('-----BEGIN CERTIFICATE-----'))).toBe(true);
     expect((await loadCaFiles(realFileSystem, [junk])).ca).toBeUndefined();
-    expect(loaded.problems).toEqual([{ file: junk, reason: 'a certificate in it cannot be read' }]);
+    expect(loaded.problems.map((p) => [p.file, p.reason.en])).toEqual([[junk, 'a certificate in it cannot be read (PEM or DER expected)']]);
   });
 });

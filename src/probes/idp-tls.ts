@@ -8,7 +8,8 @@ import { TlsProbeError } from '../tls/errors.js';
 import { chainDetails, hostNotes, requestDetails, type HostDetails } from '../tls/evidence.js';
 import { judgeFailure } from '../tls/failure-verdict.js';
 import { findRootInOsStore } from '../tls/os-store.js';
-import { loadCaFiles, mozillaAnchors, TrustStore, type CaFiles } from '../tls/trust.js';
+import { caFilesOf, type CaFiles } from '../net/trust.js';
+import { mozillaAnchors, TrustStore } from '../tls/trust.js';
 import { analyseChain, readCertificates } from '../tls/verify.js';
 
 export interface IdpTlsDetails {
@@ -41,7 +42,7 @@ export const idpTlsProbe: Probe<IdpTlsDetails> = {
   network: true,
   budgetMs: (t) => hostTotalMs(t) + osStoreMs(t) + 1000,
   async run(ctx) {
-    const caFiles = await loadCaFiles(ctx.system.fs, ctx.options.caFiles);
+    const caFiles = await caFilesOf(ctx);
     const store = new TrustStore([...mozillaAnchors(), ...caFiles.anchors]);
     const results = await Promise.all(ctx.options.idpHosts.map((target) => examineHost(ctx, target, store, caFiles.ca)));
     const worst = [...results].sort((a, b) => RANK[a.status] - RANK[b.status])[0]!;
@@ -55,7 +56,7 @@ export const idpTlsProbe: Probe<IdpTlsDetails> = {
         : others > 0
           ? msg(`${worst.summary.sv} (och ${others} värd${others > 1 ? 'ar' : ''} till med anmärkning)`, `${worst.summary.en} (and ${others} more host${others > 1 ? 's' : ''} with remarks)`)
           : worst.summary;
-    const notes = [...results.flatMap((r) => r.notes), ...caFiles.problems.map((p) => msg(`--ca-file ${p.file}: ${p.reason}`, `--ca-file ${p.file}: ${p.reason}`))];
+    const notes = [...results.flatMap((r) => r.notes), ...caFiles.problems.map((p) => msg(`--ca-file ${p.file}: ${p.reason.sv}`, `--ca-file ${p.file}: ${p.reason.en}`))];
     return {
       status: worst.status,
       summary,

@@ -1,20 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import type { FileSystem } from '../system.js';
+import type { TrustAnchor } from '../net/trust.js';
 
-/**
- * Where a trusted root comes from: Node's bundled Mozilla list (what
- * Firefox trusts, and what tells a public root from an organisation's own),
- * or a file given with --ca-file.
- */
-export type AnchorSource = 'mozilla' | 'ca-file';
-
-export interface TrustAnchor {
-  readonly cert: X509Certificate;
-  readonly source: AnchorSource;
-  readonly file?: string;
-}
-
+/** The roots idp-tls builds chains to: Node's bundled Mozilla roots and the --ca-file ones. */
 export class TrustStore {
   private readonly bySubject = new Map<string, TrustAnchor[]>();
   private readonly byFingerprint = new Map<string, TrustAnchor>();
@@ -52,43 +40,4 @@ let mozilla: readonly TrustAnchor[] | undefined;
 export function mozillaAnchors(): readonly TrustAnchor[] {
   mozilla ??= tls.rootCertificates.map((pem) => ({ cert: new X509Certificate(pem), source: 'mozilla' as const }));
   return mozilla;
-}
-
-export interface CaFiles {
-  readonly anchors: readonly TrustAnchor[];
-  /** Node's bundled roots and these, for Node's TLS (`ca`); undefined when the files added none. */
-  readonly ca?: readonly string[];
-  /** Files, or blocks in them, that held no readable certificate. */
-  readonly problems: readonly { readonly file: string; readonly reason: string }[];
-}
-
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-
-/** Read --ca-file files: PEM bundles (any number of certificates) or a single DER certificate. */
-export async function loadCaFiles(fs: FileSystem, files: readonly string[]): Promise<CaFiles> {
-  const anchors: TrustAnchor[] = [];
-  const pem: string[] = [];
-  const problems: { file: string; reason: string }[] = [];
-  for (const file of files) {
-    let content: Buffer;
-    try {
-      content = await fs.readFile(file);
-    } catch (err) {
-      problems.push({ file, reason: err instanceof Error ? err.message : String(err) });
-      continue;
-    }
-    const text = content.toString('latin1');
-    const blocks = text.includes('-----BEGIN CERTIFICATE-----') ? (text.match(PEM_BLOCK) ?? []) : [content];
-    for (const block of blocks) {
-      try {
-        const cert = new X509Certificate(block);
-        anchors.push({ cert, source: 'ca-file', file });
-        pem.push(cert.toString());
-      } catch {
-        problems.push({ file, reason: 'a certificate in it cannot be read' });
-      }
-    }
-    if (blocks.length === 0) problems.push({ file, reason: 'no certificate in it' });
-  }
-  return { anchors, ca: pem.length > 0 ? [...tls.rootCertificates, ...pem] : undefined, problems };
 }

@@ -1,7 +1,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { fromNodeName } from './dn.js';
-import type { AnchorSource, TrustStore } from './trust.js';
+import type { AnchorSource } from '../net/trust.js';
+import type { TrustStore } from './trust.js';
 
 /** One certificate as presented, with the facts a report shows. */
 export interface CertificateFacts {
