@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
+import { createPcsc } from './pcsc/client.js';
+import type { Pcsc } from './pcsc/types.js';
 
 /**
  * The outside world as probes see it. `createSystem()` gives the real machine;
@@ -13,6 +15,8 @@ export interface System {
   readonly platform: PlatformInfo;
   readonly fs: FileSystem;
   readonly exec: CommandRunner;
+  /** The PC/SC service (pcscd, SCardSvr) through the optional native module; see src/pcsc/types.ts. */
+  readonly pcsc: Pcsc;
 }
 
 export interface Clock {
@@ -139,5 +143,6 @@ export function createSystem(): System {
     platform: realPlatform(),
     fs: realFileSystem,
     exec: realExec,
+    pcsc: createPcsc(),
   };
 }

@@ -1,4 +1,15 @@
+import { fileURLToPath } from 'node:url';
+import { createPcsc, type PcscClientOptions } from '../../src/pcsc/client.js';
+import type { Pcsc } from '../../src/pcsc/types.js';
 import { realClock, realExec, realFileSystem, realPlatform, type Clock, type System } from '../../src/system.js';
+
+/** The compiled PC/SC helper: tests run the TypeScript sources, but the helper process needs JavaScript (npm test builds it). */
+export const PCSC_HOST_SCRIPT = fileURLToPath(new URL('../../dist/pcsc/host.js', import.meta.url));
+
+/** The real PC/SC adapter, for tests; `env` picks the pcscd socket (PCSCLITE_CSOCK_NAME). */
+export function testPcsc(options: Omit<PcscClientOptions, 'hostScript'> = {}): Pcsc {
+  return createPcsc({ hostScript: PCSC_HOST_SCRIPT, ...options });
+}
 
 /** A System for tests: the real machine, with any part replaced by a recording or a fake. */
 export function testSystem(overrides: Partial<System> = {}): System {
@@ -8,6 +19,7 @@ export function testSystem(overrides: Partial<System> = {}): System {
     platform: realPlatform(),
     fs: realFileSystem,
     exec: realExec,
+    pcsc: testPcsc(),
     ...overrides,
   };
 }
