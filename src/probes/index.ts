@@ -1,4 +1,7 @@
 import type { Probe } from '../model.js';
+import { cardProbe } from './card.js';
+import { pcscServiceProbe } from './pcsc-service.js';
+import { readerProbe } from './reader.js';
 
 /**
  * The registry: every probe, in the order of the checklist on the login help
@@ -6,4 +9,4 @@ import type { Probe } from '../model.js';
  * Reports list checks in this order; the support code encodes them in the
  * order of its current layout (src/support-code.ts), which must match.
  */
-export const PROBES: readonly Probe<object>[] = [];
+export const PROBES: readonly Probe<object>[] = [pcscServiceProbe, readerProbe, cardProbe];
