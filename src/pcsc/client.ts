@@ -138,8 +138,12 @@ class HostedContext implements PcscContext {
         .call<number>({ op: 'watch' }, 'SCardGetStatusChange', options)
         .then((id) => {
           watchId = id;
-          if (settled) host.notify({ op: 'unwatch', watch: id });
-          else host.onWatch(id, onEvent);
+          if (!settled) {
+            host.onWatch(id, onEvent);
+            return;
+          }
+          host.onWatch(id, undefined);
+          host.notify({ op: 'unwatch', watch: id });
         })
         .catch((err: unknown) => {
           if (settled) return;
@@ -212,11 +216,6 @@ function withLimit<T>(work: Promise<T>, options: PcscCallOptions, what: string, 
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     };
-    if (options.signal?.aborted) {
-      onAbort();
-      return;
-    }
-    options.signal?.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
         cleanup();
@@ -227,6 +226,8 @@ function withLimit<T>(work: Promise<T>, options: PcscCallOptions, what: string, 
         reject(err);
       },
     );
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

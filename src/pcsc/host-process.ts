@@ -12,6 +12,7 @@ export interface HostLaunch {
 }
 
 const STDERR_KEEP = 2048;
+const MAX_EARLY_EVENTS = 1000;
 const live = new Set<HostProcess>();
 let exitHookInstalled = false;
 
@@ -29,6 +30,8 @@ export class HostProcess {
   private readonly child: ChildProcess;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
   private readonly watchers = new Map<number, (event: WireWatchEvent) => void>();
+  /** Watch events that came in before their listener: the helper sends them right behind its reply. */
+  private readonly early = new Map<number, WireWatchEvent[]>();
   private nextId = 1;
   private stderrTail = '';
   private ended: PcscError | undefined;
@@ -83,9 +86,12 @@ export class HostProcess {
   }
 
   onWatch(watch: number, listener: ((event: WireWatchEvent) => void) | undefined): void {
+    const waiting = this.early.get(watch) ?? [];
+    this.early.delete(watch);
     if (listener) this.watchers.set(watch, listener);
     else this.watchers.delete(watch);
     this.updateRef();
+    if (listener) for (const event of waiting) listener(event);
   }
 
   /** Kill it: it may be stuck in a native call that will never return. */
@@ -101,7 +107,13 @@ export class HostProcess {
       return;
     }
     if (message.type === 'watch') {
-      this.watchers.get(message.watch)?.(message.event);
+      const listener = this.watchers.get(message.watch);
+      if (listener) listener(message.event);
+      else {
+        const waiting = this.early.get(message.watch) ?? [];
+        if (waiting.length < MAX_EARLY_EVENTS) waiting.push(message.event);
+        this.early.set(message.watch, waiting);
+      }
       return;
     }
     const waiting = this.pending.get(message.id);

@@ -2,6 +2,7 @@ import type { CommandModule } from '../kit.js';
 import { checkCommand } from './check.js';
 import { explainCommand } from './explain.js';
 import { listChecksCommand } from './list-checks.js';
+import { readersCommand } from './readers.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandModule[] = [checkCommand, listChecksCommand, explainCommand];
+export const COMMANDS: readonly CommandModule[] = [checkCommand, readersCommand, listChecksCommand, explainCommand];
