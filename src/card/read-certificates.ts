@@ -90,6 +90,8 @@ function shownTokenInfo(info: TokenInfo): NonNullable<CardCertificateRead['token
 class Pkcs15Reader {
   /** Whether the application DF is the current DF, so relative file ids resolve in it. */
   private inApplication = false;
+  /** The elementary file selected last by absolute path, and what its FCI said. */
+  private selected: { key: string; info: FileInfo } | undefined;
 
   constructor(private readonly card: ReadOnlyCard) {}
 
@@ -130,7 +132,11 @@ class Pkcs15Reader {
   }
 
   private async select(ref: FileRef): Promise<FileInfo | undefined> {
+    // Several certificates often share one file (found by index and length): select it once.
+    const key = ref.by === 'path' ? ref.path.toString('hex') : undefined;
+    if (key !== undefined && this.selected?.key === key) return this.selected.info;
     const info = await selectFile(this.card, ref);
+    this.selected = key !== undefined && info && !info.isDf ? { key, info } : undefined;
     // Only a file id looked up inside the application leaves the application current.
     if (!(ref.by === 'relative' && ref.path.length === 2 && info && !info.isDf)) this.inApplication = ref.by === 'aid' && info !== undefined;
     return info;

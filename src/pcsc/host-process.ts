@@ -56,7 +56,8 @@ export class HostProcess {
     this.child.on('error', (err) => this.end(new PcscError('helper-failed', `the PC/SC helper could not start: ${err.message}`)));
     this.child.on('exit', (code, signal) => {
       const why = signal ? `signal ${signal}` : `exit code ${code}`;
-      const detail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
+      const lines = this.stderrTail.trim().split('\n').map((l) => l.trim());
+      const detail = lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.slice(-3).join(' | ');
       this.end(new PcscError('helper-failed', `the PC/SC helper ended unexpectedly (${why})${detail ? `: ${detail}` : ''}`));
     });
     live.add(this);

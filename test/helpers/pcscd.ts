@@ -18,7 +18,8 @@ export const PCSC_PREREQUISITES: readonly Prerequisite[] = [
  *
  * pcscd 1.9 always listens on /run/pcscd/pcscd.comm (it ignores
  * PCSCLITE_CSOCK_NAME), so it runs in a private mount namespace where a
- * temporary folder is bound over /run/pcscd. Clients outside find it through
+ * temporary folder is bound over /run/pcscd (and, when not root, in a user
+ * namespace that maps the user to root). Clients outside find it through
  * PCSCLITE_CSOCK_NAME=<folder>/pcscd.comm; pass `env` to every process that
  * should use it. vpcd listens on `port` (reader "Virtual PCD 00 00") and
  * `port + 1` ("Virtual PCD 00 01"); our card emulator connects there.
@@ -56,7 +57,9 @@ export async function startPcscd(options: { friendlyName?: string } = {}): Promi
   // does not exist (a fresh container), put a private tmpfs on /run first.
   const script =
     'if [ ! -d /run/pcscd ]; then mount -t tmpfs tmpfs /run && mkdir /run/pcscd; fi; mount --bind "$0" /run/pcscd && exec pcscd -f -c "$1"';
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, runDir, confDir], {
+  // As root a mount namespace is enough; other users need a user namespace too (where the system allows them).
+  const userNamespace = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
+  const child = spawn('unshare', [...userNamespace, '--mount', '--propagation', 'private', 'sh', '-c', script, runDir, confDir], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` },
   });
