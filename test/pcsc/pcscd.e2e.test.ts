@@ -4,7 +4,7 @@ import { isPcscError, PcscError } from '../../src/pcsc/errors.js';
 import { cardPresence } from '../../src/pcsc/reader-state.js';
 import { CardBench } from '../helpers/card-bench.js';
 import { runBin } from '../helpers/cli.js';
-import { PCSC_PREREQUISITES } from '../helpers/pcscd.js';
+import { PCSC_PREREQUISITES, startPcscd } from '../helpers/pcscd.js';
 import { describeWith } from '../helpers/prereq.js';
 import { testPcsc } from '../helpers/system.js';
 import { Iso7816Card } from '../emulator/iso7816-card.js';
@@ -185,6 +185,18 @@ describeWith('PC/SC checks against a private pcscd with the vpcd reader and our 
       expect(misuse.stderr).toContain('--duration only goes with --watch');
     } finally {
       await bench.remove(inserted);
+    }
+  });
+
+  it('carries reader names with non-ASCII characters through pcscd, the binding and the report', async () => {
+    const odd = await startPcscd({ friendlyName: 'Läsare åäö (kontor) #1' });
+    try {
+      const run = await runBin(['check', 'reader', '--format', 'json', '--lang', 'sv'], { env: { ...odd.env } });
+      const reader = (JSON.parse(run.stdout) as { checks: JsonCheck[] }).checks.find((c) => c.id === 'reader')!;
+      expect(reader.summary).toBe('2 kortläsare anslutna: ”Läsare åäö (kontor) #1 00 00”, ”Läsare åäö (kontor) #1 00 01”.');
+      expect(reader.details.readers.map((r: { name: string }) => r.name)).toEqual([...odd.readers]);
+    } finally {
+      await odd.stop();
     }
   });
 });
