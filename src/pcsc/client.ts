@@ -3,6 +3,7 @@ import { isPcscError, PcscError } from './errors.js';
 import { HostProcess, type HostLaunch } from './host-process.js';
 import type { WireChannel, WireReader, WireWatchEvent } from './host-protocol.js';
 import { ReaderTracker } from './reader-changes.js';
+import { pause, withLimit } from './time-limit.js';
 import { readerState } from './reader-state.js';
 import type { CardChannel, CardProtocol, Pcsc, PcscCallOptions, PcscContext, ReaderChange, ReaderState, WatchOptions } from './types.js';
 
@@ -201,46 +202,4 @@ function protocolName(value: number): CardProtocol {
   if (value === 2) return 'T=1';
   if (value === 4 || value === 0x10000) return 'raw';
   return 'unknown';
-}
-
-function withLimit<T>(work: Promise<T>, options: PcscCallOptions, what: string, giveUp: (reason: PcscError) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const stop = (reason: PcscError): void => {
-      cleanup();
-      giveUp(reason);
-      reject(reason);
-    };
-    const onAbort = (): void => stop(new PcscError('cancelled', `${what} was cancelled`));
-    const timer = setTimeout(() => stop(new PcscError('timeout', `${what}: no answer within ${seconds(options.timeoutMs)} s`)), options.timeoutMs);
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-    };
-    work.then(
-      (value) => {
-        cleanup();
-        resolve(value);
-      },
-      (err: unknown) => {
-        cleanup();
-        reject(err);
-      },
-    );
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
-
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1);
 }
