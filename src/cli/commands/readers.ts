@@ -11,6 +11,7 @@ const MAX_DURATION_SECONDS = 86_400;
 const HELP = {
   sv: {
     description: 'lista kortläsare och kort; med --watch: visa varje händelse när den sker',
+    group: 'Bevakning:',
     watch: 'stanna kvar och skriv ut varje händelse (läsare ansluten eller borttagen, kort isatt eller uttaget) med tidsstämpel',
     duration: 'avsluta bevakningen efter så många sekunder',
     after: `
@@ -26,6 +27,7 @@ smartkortstjänsten försvinner.`,
   },
   en: {
     description: 'list card readers and cards; with --watch: show each event as it happens',
+    group: 'Watch:',
     watch: 'stay and print each event (reader attached or removed, card inserted or removed) with a timestamp',
     duration: 'end the watch after this many seconds',
     after: `
@@ -57,6 +59,7 @@ export const readersCommand: CommandModule = (program, kit) => {
   kit
     .subcommand(program, 'readers')
     .description(help.description)
+    .optionsGroup(help.group)
     .option('--watch', help.watch)
     .option('--duration <seconds>', help.duration, (v: string) => parseDurationSeconds(v, kit.lang))
     .addHelpText('after', help.after)
