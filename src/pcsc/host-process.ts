@@ -76,14 +76,25 @@ export class HostProcess {
     const reply = new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
     });
-    this.child.send({ ...body, id } as HostRequest);
+    this.send({ ...body, id } as HostRequest);
     this.updateRef();
     return { id, reply };
   }
 
   /** Fire and forget (stopping a watch). */
   notify(body: RequestBody): void {
-    if (!this.ended) this.child.send({ ...body, id: this.nextId++ } as HostRequest);
+    if (!this.ended) this.send({ ...body, id: this.nextId++ } as HostRequest);
+  }
+
+  /** A helper that just died may not have reported its exit yet: sending then fails, and ends it. */
+  private send(request: HostRequest): void {
+    try {
+      this.child.send(request, (err) => {
+        if (err) this.kill(new PcscError('helper-failed', `the PC/SC helper cannot be reached: ${err.message}`));
+      });
+    } catch (err) {
+      this.kill(new PcscError('helper-failed', `the PC/SC helper cannot be reached: ${err instanceof Error ? err.message : String(err)}`));
+    }
   }
 
   onWatch(watch: number, listener: ((event: WireWatchEvent) => void) | undefined): void {
