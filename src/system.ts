@@ -5,6 +5,8 @@ import { pkcs11Inspector, type Pkcs11Inspector } from './pkcs11/inspector.js';
 import { realTlsClient } from './tls/read-presented.js';
 import type { TlsClient } from './tls/types.js';
 import { realNetwork, type Network } from './net/http.js';
+import { createPcsc } from './pcsc/client.js';
+import type { Pcsc } from './pcsc/types.js';
 
 /**
  * The outside world as probes see it. `createSystem()` gives the real machine;
@@ -23,6 +25,8 @@ export interface System {
   readonly tls: TlsClient;
   /** HTTP(S) with per-phase timings, proxies, --resolve and extra roots (src/net/http.ts). */
   readonly net: Network;
+  /** The PC/SC service (pcscd, SCardSvr) through the optional native module; see src/pcsc/types.ts. */
+  readonly pcsc: Pcsc;
 }
 
 export interface Clock {
@@ -152,5 +156,6 @@ export function createSystem(): System {
     pkcs11: pkcs11Inspector(),
     tls: realTlsClient,
     net: realNetwork,
+    pcsc: createPcsc(),
   };
 }

@@ -3,16 +3,27 @@
  * `details.cards` in this shape; `card-cert` reads certificates from those
  * cards and `netid-token` compares them with what the middleware sees.
  */
+import type { AtrProblem } from './atr.js';
+import type { CardFamily } from './atr-table.js';
 
 /** One card the PC/SC service reported. */
 export interface CardSeen {
+  /** The reader's name exactly as the PC/SC service gives it (connect with this). */
   readonly reader: string;
   /** The ATR as upper-case hex bytes separated by spaces, "3B 7D 96 ...". Empty when the card gave none. */
   readonly atr: string;
-  /** What the ATR table says it is ("SITHS card (Gemalto IDPrime)"), or undefined for an unknown card. */
+  /** What the ATR table says it is ("Thales IDPrime 940"), or undefined for an unknown card. */
   readonly cardType?: string;
   /** present: answers; mute: in the reader but does not answer / cannot be powered. */
   readonly state: 'present' | 'mute';
+  /** The card family from the ATR table (src/card/atr-table.ts), when known. */
+  readonly family?: CardFamily;
+  /** What is wrong with the ATR itself, when something is (src/card/atr.ts). */
+  readonly atrProblem?: AtrProblem;
+  /** The protocol the card was reached with when it was checked ("T=1"). */
+  readonly protocol?: string;
+  /** Another program holds the card exclusively, so it could not be checked further. */
+  readonly inUse?: boolean;
 }
 
 export interface CardProbeDetails {

@@ -1,6 +1,11 @@
 import { msg } from '../i18n/index.js';
 import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
-import { certificateSetFromFiles, type CertificateSet } from '../x509/inputs.js';
+import { explainCardReadError, isCardReadError, swHex } from '../card/errors.js';
+import { readCardCertificatesFromReader } from '../card/read-certificates.js';
+import type { CardCertificateRead, CardProbeDetails } from '../card/types.js';
+import { isPcscError } from '../pcsc/errors.js';
+import { pcscFailure } from '../pcsc/outcome.js';
+import { certificateSetFromCards, certificateSetFromFiles, type CertificateSet } from '../x509/inputs.js';
 import { certificateOutcome } from '../x509/outcome.js';
 
 export const CARD_CERT_ID = 'card-cert';
@@ -21,6 +26,8 @@ export function createCardCertProbe(style: { readonly listing: boolean }): Probe
       'Reads the certificates on the card without a PIN and judges the authentication certificate SITHS logins need: valid now, days left, issuer (SITHS, Efos, Telia), HSA-id or personal number. With --cert it examines files instead.',
     ),
     dependsOn: (o) => (o.certFiles.length > 0 ? [] : ['card']),
+    // A card read is some fifty exchanges, each limited to the timeout.
+    budgetMs: (timeoutMs) => 2 * timeoutMs,
     // Read the clock check's result when it ran: every date here is judged against that clock.
     uses: ['clock'],
     async run(ctx) {
@@ -40,19 +47,29 @@ export function createCardCertProbe(style: { readonly listing: boolean }): Probe
 export const cardCert = createCardCertProbe({ listing: false });
 
 /**
- * The card path, the one place that reads certificates from the cards the
- * `card` check found (`ctx.results.get('card')?.details` is CardProbeDetails).
- * It returns the certificates as a CertificateSet (`certificateSetFromCards`
- * in src/x509/inputs.ts turns CardCertificateRead[] into one), or an outcome
- * when they cannot be read. This build has no card reader code.
+ * The card path: read the certificates of every card the `card` check found
+ * present, over PC/SC and without a PIN. A card that cannot be read ends the
+ * check with the reason: pulled out mid-read is a failure (the advice says to
+ * leave it in); a layout siths-doctor cannot read, a time-out or a service
+ * fault leave the answer unknown (error).
  */
-async function certificatesFromCards(_ctx: ProbeContext): Promise<CertificateSet | ProbeOutcome> {
-  return {
-    status: 'skip',
-    summary: msg(
-      'Att läsa certifikat från kortet finns inte i den här versionen; granska en exporterad certifikatfil med --cert FIL.',
-      'Reading certificates from the card is not available in this build; examine an exported certificate file with --cert FILE.',
-    ),
-    details: { skipReason: 'not-available' },
-  };
+async function certificatesFromCards(ctx: ProbeContext): Promise<CertificateSet | ProbeOutcome> {
+  const cards = (ctx.results.get('card')?.details as CardProbeDetails | undefined)?.cards.filter((c) => c.state === 'present') ?? [];
+  const reads: CardCertificateRead[] = [];
+  for (const card of cards) {
+    try {
+      reads.push(await readCardCertificatesFromReader(ctx.system.pcsc, card.reader, { timeoutMs: ctx.timeoutMs, signal: ctx.signal }));
+    } catch (err) {
+      if (isPcscError(err)) return pcscFailure(err, ctx.system.platform.os);
+      if (!isCardReadError(err)) throw err;
+      const { summary, advice } = explainCardReadError(err);
+      return {
+        status: err.kind === 'card-removed' ? 'fail' : 'error',
+        summary,
+        advice,
+        details: { reader: card.reader, readError: err.kind, atr: err.atr ?? card.atr, ...(err.sw === undefined ? {} : { sw: swHex(err.sw) }) },
+      };
+    }
+  }
+  return certificateSetFromCards(reads);
 }

@@ -1,9 +1,13 @@
 import type { Probe } from '../model.js';
+import { cardCert } from './card-cert.js';
+import { cardProbe } from './card.js';
 import { clockProbe } from './clock.js';
 import { idpTlsProbe } from './idp-tls.js';
 import { netidTokenProbe } from './netid-token.js';
 import { netidProbe } from './netid.js';
+import { pcscServiceProbe } from './pcsc-service.js';
 import { proxyProbe } from './proxy.js';
+import { readerProbe } from './reader.js';
 import { testPageProbe } from './test-page.js';
 
 /**
@@ -12,4 +16,15 @@ import { testPageProbe } from './test-page.js';
  * Reports list checks in this order; the support code encodes them in the
  * order of its current layout (src/support-code.ts), which must match.
  */
-export const PROBES: readonly Probe<object>[] = [netidProbe, netidTokenProbe, clockProbe, proxyProbe, idpTlsProbe, testPageProbe];
+export const PROBES: readonly Probe<object>[] = [
+  pcscServiceProbe,
+  readerProbe,
+  cardProbe,
+  netidProbe,
+  netidTokenProbe,
+  cardCert,
+  clockProbe,
+  proxyProbe,
+  idpTlsProbe,
+  testPageProbe,
+];

@@ -78,3 +78,59 @@ export async function runMain(
   const code = await main(['node', 'siths-doctor', ...args], deps);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
+
+/** A running siths-doctor child process whose output lines can be awaited as they come (for `readers --watch`). */
+export interface LiveRun {
+  readonly lines: string[];
+  readonly stderr: () => string;
+  /** Resolves with the first line (already seen or still to come) that matches, or rejects after `timeoutMs`. */
+  waitForLine(match: (line: string) => boolean, timeoutMs: number): Promise<string>;
+  readonly exit: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export function startBin(args: readonly string[], options: { env?: Record<string, string | undefined> } = {}): LiveRun {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...options.env })) {
+    if (v !== undefined) env[k] = v;
+  }
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  let partial = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+    for (const wake of waiters) wake();
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  void exit.then(() => clearTimeout(killer));
+  return {
+    lines,
+    stderr: () => stderr,
+    exit,
+    kill: (signal) => child.kill(signal),
+    waitForLine(match, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const line = lines.find(match);
+          if (line === undefined) return false;
+          waiters.delete(wake);
+          clearTimeout(timer);
+          resolve(line);
+          return true;
+        };
+        const wake = (): void => void check();
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error(`no matching line within ${timeoutMs} ms; got:\n${lines.join('\n')}\nstderr:\n${stderr}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(wake);
+      });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { personal } from '../personal.js';
+import type { CardChannel, Pcsc } from '../pcsc/types.js';
+import { ReadOnlyCard } from './apdu.js';
+import { CardReadError } from './errors.js';
+import { parseCertificateDirectory, parseOdf, parseTokenInfo, type Pkcs15Path, type TokenInfo } from './pkcs15.js';
+import { Pkcs15Reader } from './pkcs15-reader.js';
+import type { CardCertificate, CardCertificateRead } from './types.js';
+
+export interface ReadCardCertificatesOptions {
+  /** Time limit for each exchange with the card (one command APDU). */
+  readonly timeoutMs: number;
+  /** Stops the read between exchanges (and the exchange in flight). */
+  readonly signal?: AbortSignal;
+}
+
+const EF_ODF: Pkcs15Path = { path: Buffer.from([0x50, 0x31]) };
+const EF_TOKEN_INFO: Pkcs15Path = { path: Buffer.from([0x50, 0x32]) };
+/** Directory files to follow; real cards have one to three. */
+const MAX_DIRECTORIES = 8;
+
+/**
+ * Read every certificate a PKCS#15 (ISO/IEC 7816-15) card shows without a
+ * PIN: find the application (EF.DIR, else by its AID), read EF.ODF and
+ * EF.TokenInfo, follow the ODF to the certificate directories (own, trusted
+ * and useful certificates) and read each certificate file.
+ *
+ * Sends only SELECT, READ BINARY and GET RESPONSE (src/card/apdu.ts), each
+ * exchange within `timeoutMs`. Rejects with CardReadError: `layout-not-supported`
+ * (no PKCS#15 application; the error carries the ATR), `card-removed`,
+ * `timeout`, `cancelled`, `malformed`, `card-error` or `service`.
+ */
+export async function readCardCertificates(channel: CardChannel, options: ReadCardCertificatesOptions): Promise<CardCertificateRead> {
+  const card = new ReadOnlyCard(channel, options);
+  const reader = new Pkcs15Reader(card);
+  const app = await reader.findApplication();
+  const directories = parseOdf(await reader.readFile(app, EF_ODF, 'EF.ODF'), card.atr);
+  if (directories.length > MAX_DIRECTORIES) throw new CardReadError('malformed', `EF.ODF lists ${directories.length} certificate directories`, card.atr);
+  const tokenInfo = await reader.readOptional(() => reader.readFile(app, EF_TOKEN_INFO, 'EF.TokenInfo').then((bytes) => parseTokenInfo(bytes, card.atr)));
+
+  const certificates: CardCertificate[] = [];
+  for (const directory of directories) {
+    const objects = parseCertificateDirectory(await reader.readFile(app, directory.path, `the ${directory.source} directory`), directory.source, card.atr);
+    for (const object of objects) certificates.push(await reader.readCertificate(app, object));
+  }
+  return {
+    reader: channel.reader,
+    atr: card.atr,
+    ...(tokenInfo ? { tokenInfo: shownTokenInfo(tokenInfo) } : {}),
+    certificates,
+    apduCount: card.apduCount,
+  };
+}
+
+/**
+ * Connect to the card in `reader`, read its certificates, disconnect. PC/SC
+ * failures while connecting reject with PcscError (no card, mute card, card
+ * held exclusively, service gone); the read itself rejects with CardReadError.
+ */
+export async function readCardCertificatesFromReader(pcsc: Pcsc, reader: string, options: ReadCardCertificatesOptions): Promise<CardCertificateRead> {
+  const context = await pcsc.establish(options);
+  try {
+    const channel = await context.connect(reader, options);
+    try {
+      return await readCardCertificates(channel, options);
+    } finally {
+      await channel.disconnect();
+    }
+  } finally {
+    await context.release();
+  }
+}
+
+/** The card serial number is personal data (it identifies the card holder's card). */
+function shownTokenInfo(info: TokenInfo): NonNullable<CardCertificateRead['tokenInfo']> {
+  return {
+    ...(info.serialNumber ? { serialNumber: personal(info.serialNumber, 'card-serial') } : {}),
+    ...(info.manufacturer ? { manufacturer: info.manufacturer } : {}),
+    ...(info.label ? { label: info.label } : {}),
+  };
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { INS } from '../src/card/apdu.js';
+import { Iso7816Card } from './emulator/iso7816-card.js';
+import { cardWithoutPkcs15, SITHS_TEST_ATR, sithsTestCard } from './emulator/pkcs15-image.js';
+import type { VirtualCard } from './emulator/vpcd-card.js';
+import { CardBench } from './helpers/card-bench.js';
+import { runBin } from './helpers/cli.js';
+import { PCSC_PREREQUISITES } from './helpers/pcscd.js';
+import { testPki } from './helpers/pki.js';
+import { describeWith } from './helpers/prereq.js';
+
+const READ_ONLY = new Set<number>(Object.values(INS));
+
+interface Check {
+  id: string;
+  status: string;
+  summary: string;
+  advice: string;
+  notes: string[];
+  details: Record<string, unknown>;
+}
+
+describeWith('siths-doctor check card-cert with the emulated SITHS TEST card in the virtual reader', PCSC_PREREQUISITES, () => {
+  let bench: CardBench;
+  const pki = () => testPki();
+  beforeAll(async () => {
+    bench = await CardBench.start();
+  });
+  afterAll(async () => {
+    await bench?.stop();
+  });
+
+  async function withCard<T>(holder: { name: string; label: string }[] | undefined, body: (card: VirtualCard) => Promise<T>): Promise<T> {
+    const image = sithsTestCard(holder ? { holder } : {});
+    const card = await bench.insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(image.mf) });
+    try {
+      return await body(card);
+    } finally {
+      if (card.inserted) await bench.remove(card);
+    }
+  }
+
+  async function cardCert(args: string[] = []): Promise<{ code: number | null; check: Check; stdout: string }> {
+    const run = await runBin(['check', 'card-cert', '--format', 'json', '--timeout', '5000', ...args], { env: bench.env });
+    const check = (JSON.parse(run.stdout) as { checks: Check[] }).checks.find((c) => c.id === 'card-cert')!;
+    return { code: run.code, check, stdout: run.stdout };
+  }
+
+  it('names the authentication certificate, its expiry and family, reading without a PIN', async () => {
+    await withCard(undefined, async (card) => {
+      const { code, check, stdout } = await cardCert();
+      expect(code).toBe(0);
+      expect(check.status).toBe('pass');
+      const notAfter = new Date(pki().manifest.certificates['card-hsa-auth-valid']!.notAfter).toISOString().slice(0, 10);
+      expect(check.summary).toBe(
+        `TEST CERTIFICATE: The HSA-id based authentication certificate of [name hidden] (TEST SITHS e-id) is valid until ${notAfter}, ${check.summary.match(/(\d+) days left/)![1]} days left.`,
+      );
+      expect(check.notes).toHaveLength(7);
+      expect(check.details).toMatchObject({ source: 'card', decidingCertificate: 0, reasons: ['valid'] });
+      // Never a PIN, never a write: only the read-only instructions reached the card.
+      expect(card.instructions().filter((ins) => !READ_ONLY.has(ins))).toEqual([]);
+      expect(card.instructions()).not.toContain(0x20);
+      // The card serial from EF.TokenInfo and the holder's name are personal data.
+      expect(stdout).not.toContain(pki().manifest.person.commonName);
+      expect(stdout).toContain('[card number hidden]');
+    });
+  });
+
+  it.each([
+    ['card-hsa-auth-expired', 'fail', 1, /expired on \d{4}-\d\d-\d\d/],
+    ['card-hsa-auth-expiring', 'warn', 0, /expires on \d{4}-\d\d-\d\d, in 10 days/],
+    ['card-hsa-auth-notyet', 'fail', 1, /is not valid until .* clock is wrong/],
+    ['card-hsa-auth-ec', 'pass', 0, /is valid until/],
+    ['card-hsa2-auth-reserve', 'warn', 0, /reserve card \(level 2\)/],
+  ] as const)('judges a card whose authentication certificate is %s: %s', async (name, status, exitCode, summary) => {
+    await withCard(
+      [
+        { name, label: 'Autentisering (HSA-id)' },
+        { name: 'card-hsa-sign-valid', label: 'Underskrift (HSA-id)' },
+      ],
+      async () => {
+        const { code, check } = await cardCert();
+        expect(check.status).toBe(status);
+        expect(check.summary).toMatch(summary);
+        expect(code).toBe(exitCode);
+      },
+    );
+  });
+
+  it('fails a card with only a signature certificate', async () => {
+    await withCard([{ name: 'card-hsa-sign-only', label: 'Underskrift (HSA-id)' }], async () => {
+      const { code, check } = await cardCert();
+      expect(code).toBe(1);
+      expect(check).toMatchObject({ status: 'fail', summary: 'No authentication certificate, only 1 signature certificate, 1 root CA certificate, 2 CA certificates.' });
+    });
+  });
+
+  it('says the layout is not supported, with the ATR, for a card without PKCS#15', async () => {
+    const card = await bench.insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(cardWithoutPkcs15()) });
+    try {
+      const { code, check } = await cardCert(['--lang', 'sv']);
+      expect(code).toBe(1);
+      expect(check.status).toBe('error');
+      expect(check.summary).toBe('Kortet har ingen PKCS#15-applikation, så siths-doctor kan inte läsa dess certifikat (ATR 3B 7F 96 00 00 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00).');
+      expect(check.details).toMatchObject({ readError: 'layout-not-supported' });
+    } finally {
+      await bench.remove(card);
+    }
+  });
+
+  it('fails clearly, in bounded time, when the card is pulled out mid-read', async () => {
+    await withCard(undefined, async (card) => {
+      card.pullOutOnApdu(15);
+      const started = performance.now();
+      const { code, check } = await cardCert(['--timeout', '3000']);
+      expect(performance.now() - started).toBeLessThan(2 * 3000 + 1000 + 3000);
+      expect(code).toBe(1);
+      expect(check.status).toBe('fail');
+      expect(check.summary).toBe('The card was taken out (or stopped answering) while the certificates were read.');
+      expect(check.advice).toBe('Leave the card in the reader and run again.');
+    });
+  });
+});
