@@ -1,4 +1,5 @@
 import forge from 'node-forge';
+import { declaredDerLength } from '../der.js';
 import { CardReadError } from './errors.js';
 
 /** A parsed DER element (node-forge's reader), with helpers that never trust a field's shape. */
@@ -38,13 +39,8 @@ export function readDerObjects(bytes: Buffer, what: string, maxObjects: number, 
 
 /** The length of the DER element at the start of `bytes` (tag, length and value), or undefined when it does not fit. */
 export function derElementLength(bytes: Buffer): number | undefined {
-  if (bytes.length < 2) return undefined;
-  const first = bytes[1]!;
-  if (!(first & 0x80)) return 2 + first <= bytes.length ? 2 + first : undefined;
-  const count = first & 0x7f;
-  if (count === 0 || count > 4 || 2 + count > bytes.length) return undefined;
-  const total = 2 + count + bytes.readUIntBE(2, count);
-  return total <= bytes.length ? total : undefined;
+  const total = declaredDerLength(bytes);
+  return total !== undefined && total <= bytes.length ? total : undefined;
 }
 
 /** The DER encoding of an element read earlier. */

@@ -1,5 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
+import { declaredDerLength } from '../der.js';
 import { ATTRIBUTE_LABELS, cleanText, type CertificateFacts, type NameAttribute, type PublicKeyFacts } from './facts.js';
 import { KEY_USAGE_BITS, type KeyUsage } from './known-cas.js';
 
@@ -99,20 +100,8 @@ type Framing = { kind: 'ok' } | { kind: 'not-der' } | { kind: 'truncated'; decla
 
 /** The outer SEQUENCE's tag and length, to tell a cut-short certificate from garbage. */
 function outerFraming(der: Buffer): Framing {
-  if (der[0] !== 0x30 || der.length < 2) return { kind: 'not-der' };
-  const first = der[1]!;
-  let header = 2;
-  let length = first;
-  if (first & 0x80) {
-    const count = first & 0x7f;
-    // Indefinite (0) or absurd length-of-length: not DER.
-    if (count === 0 || count > 4) return { kind: 'not-der' };
-    if (der.length < 2 + count) return { kind: 'truncated', declared: 2 + count };
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + der[2 + i]!;
-    header += count;
-  }
-  const declared = header + length;
+  const declared = der[0] === 0x30 ? declaredDerLength(der) : undefined;
+  if (declared === undefined) return { kind: 'not-der' };
   if (declared > der.length) return { kind: 'truncated', declared };
   if (declared < der.length) return { kind: 'trailing', declared };
   return { kind: 'ok' };
