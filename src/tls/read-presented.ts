@@ -5,7 +5,6 @@ import { NetError, toNetError } from '../net/errors.js';
 import { PhaseLimits, runPhase } from '../net/limits.js';
 import { PhaseClock } from '../net/timings.js';
 import { authorityOf } from '../net/tunnel.js';
-import { proxyForDisplay } from '../net/types.js';
 import { buildClientHello } from './client-hello.js';
 import { fromNetError, TlsProbeError } from './errors.js';
 import { ServerFlightReader, type ServerFlight } from './handshake-reader.js';
@@ -43,7 +42,6 @@ export async function readPresented(request: PresentedRequest): Promise<Presente
     certificateRequest: flight.certificateRequest,
     messages: flight.messages,
     remoteAddress: connection.remoteAddress,
-    via: proxyForDisplay(proxyOf(request)),
     connectMs,
     handshakeMs: clock.elapsed() - connectMs,
     bytesRead: flight.bytesRead,
@@ -139,8 +137,7 @@ async function readWithNodeTls(request: PresentedRequest, limits: PhaseLimits): 
       certificates: verifiedChain(socket.getPeerCertificate(true)),
       messages: [],
       remoteAddress: connection.remoteAddress,
-      via: proxyForDisplay(proxyOf(request)),
-      connectMs,
+        connectMs,
       handshakeMs: clock.endOf('tls')! - connectMs,
       bytesRead: socket.bytesRead,
     };

@@ -39,8 +39,6 @@ export interface PresentedHandshake {
   readonly messages: readonly string[];
   /** Where the TCP connection went: the host's address, or the proxy's. */
   readonly remoteAddress: string;
-  /** The proxy without credentials, when tunnelled. */
-  readonly via?: string;
   readonly connectMs: number;
   readonly handshakeMs: number;
   readonly bytesRead: number;
