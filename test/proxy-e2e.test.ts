@@ -99,6 +99,8 @@ describeWith('through a real forward proxy (tinyproxy)', [TINYPROXY], () => {
 
     const wrong = await cli([...siteArgs(site.port, '/', TIMEOUT), '--proxy', guarded.url({ user: 'anna', password: 'fel' })]);
     expect(wrong.byId['test-page']!.advice).toContain('did not accept the user name and password');
+    // tinyproxy answers wrong credentials with 401: the report says what the proxy said.
+    expect(wrong.byId['test-page']!.summary).toContain('requires authentication (401');
   });
 
   it('CLI: the proxy from HTTPS_PROXY and from a PAC script served over HTTP', async () => {

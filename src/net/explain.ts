@@ -158,9 +158,11 @@ function explainProxyAuth(err: NetError): Explanation {
   const scheme = schemes.length > 0 ? schemes.join(', ') : undefined;
   // The proxy's first choice decides: browsers answer NTLM and Negotiate by themselves.
   const windowsSignIn = /^(ntlm|negotiate|kerberos)$/i.test(schemes[0] ?? '');
+  // 407 is the standard answer; some proxies (tinyproxy) answer wrong credentials with 401.
+  const code = err.info.statusCode ?? 407;
   const cause = msg(
-    `Proxyn ${host} kräver inloggning (407${scheme ? `, ${scheme}` : ''})`,
-    `The proxy ${host} requires authentication (407${scheme ? `, ${scheme}` : ''})`,
+    `Proxyn ${host} kräver inloggning (${code}${scheme ? `, ${scheme}` : ''})`,
+    `The proxy ${host} requires authentication (${code}${scheme ? `, ${scheme}` : ''})`,
   );
   if (windowsSignIn) {
     return {

@@ -73,12 +73,14 @@ export function judgeFailure(host: string, port: number, err: TlsProbeError): Fa
       );
     case 'proxy-auth': {
       const schemes = info.authSchemes?.length ? info.authSchemes.join(', ') : '';
+      // 407 is the standard answer; some proxies (tinyproxy) answer wrong credentials with 401.
+      const code = info.httpStatus ?? 407;
       return fail(
         info.credentialsSent
-          ? msg(`Proxyn ${endpoint} godtog inte användarnamnet och lösenordet (407).`, `The proxy ${endpoint} rejected the user name and password (407).`)
+          ? msg(`Proxyn ${endpoint} godtog inte användarnamnet och lösenordet (${code}).`, `The proxy ${endpoint} rejected the user name and password (${code}).`)
           : msg(
-              `Proxyn ${endpoint} kräver inloggning (407)${schemes ? `; den erbjuder ${schemes}` : ''}.`,
-              `The proxy ${endpoint} requires a login (407)${schemes ? `; it offers ${schemes}` : ''}.`,
+              `Proxyn ${endpoint} kräver inloggning (${code})${schemes ? `; den erbjuder ${schemes}` : ''}.`,
+              `The proxy ${endpoint} requires a login (${code})${schemes ? `; it offers ${schemes}` : ''}.`,
             ),
         msg(
           `Webbläsare loggar oftast in i proxyn automatiskt (Kerberos/NTLM), vilket den här kontrollen inte kan. Ange proxyinloggningen med --proxy http://användare:lösenord@proxy:port, eller fråga IT om ${domain} kan undantas från proxyinloggning.`,
