@@ -139,7 +139,7 @@ describe('certificates read from cards', () => {
     // The token serial and the holder's name in a label are personal data.
     expect(details.cards![0]!.tokenSerial).toBe('\uE000card-serial\uE0019752270000123456\uE002');
     expect(details.certificates[0]!.origin).toMatchObject({ label: '\uE000name\uE001Tolvan Tolvansson\uE002 legitimering' });
-    expect(o.notes!.some((n) => n.en.includes('on the card') && n.en.includes('certificates, iD 45, path 3F0050154331'))).toBe(true);
+    expect(o.notes!.some((n) => n.en.includes('on the card') && n.en.includes("the card's own certificates, iD 45, path 3F0050154331") && n.sv.includes('kortets egna certifikat, iD 45'))).toBe(true);
     expect(o.notes![0]!.en).toMatch(/^\[✓\] “\uE000name\uE001Tolvan Tolvansson\uE002 legitimering”: authentication certificate/);
   });
 

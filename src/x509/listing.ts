@@ -39,7 +39,8 @@ export function certificateListing(item: JudgedCertificate, ctx: LineContext): L
   rows.push([LABELS.serial, same(f.serialNumber)], [LABELS.fingerprint, same(f.sha256)]);
   if (item.origin.kind === 'card') {
     const o = item.origin;
-    rows.push([LABELS.card, msg(`${o.directory}, iD ${o.id || '–'}, sökväg ${o.path}`, `${o.directory}, iD ${o.id || '–'}, path ${o.path}`)]);
+    const directory = DIRECTORY[o.directory];
+    rows.push([LABELS.card, msg(`${directory.sv}, iD ${o.id || '–'}, sökväg ${o.path}`, `${directory.en}, iD ${o.id || '–'}, path ${o.path}`)]);
   }
   const width = (lang: 'sv' | 'en'): number => Math.max(...rows.map(([label]) => label[lang].length));
   // Three spaces: indented under the line in text, and still a plain list item (not code) in markdown.
@@ -47,6 +48,13 @@ export function certificateListing(item: JudgedCertificate, ctx: LineContext): L
     msg(`   ${label.sv.padEnd(width('sv'))}  ${value.sv}`, `   ${label.en.padEnd(width('en'))}  ${value.en}`);
   return [head, ...rows.map(([label, value]) => row(label, value))];
 }
+
+/** Which PKCS#15 directory listed the certificate. */
+const DIRECTORY: Record<'certificates' | 'trusted' | 'useful', Localized> = {
+  certificates: msg('kortets egna certifikat', "the card's own certificates"),
+  trusted: msg('betrodda certifikat', 'trusted certificates'),
+  useful: msg('användbara certifikat', 'useful certificates'),
+};
 
 function keyWords(a: CertificateAnalysis): Localized {
   const k = a.facts.key;
