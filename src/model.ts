@@ -52,8 +52,6 @@ export interface Probe<D extends object = object> {
   readonly uses?: readonly string[];
   /** Needs the network: skipped with `--offline`. */
   readonly network?: boolean;
-  /** Time budget for the whole probe; defaults to the per-operation timeout. */
-  readonly budgetMs?: (timeoutMs: number) => number;
   run(ctx: ProbeContext): Promise<ProbeOutcome<D>>;
 }
 

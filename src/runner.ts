@@ -66,19 +66,17 @@ export interface RunRequest {
   readonly hooks?: RunHooks;
 }
 
-/** Slack the run gets beyond the longest probe budget, for probes that start late. */
+/** What the whole run gets beyond the per-operation timeout: the time for checks that start after others. */
 export const RUN_GRACE_MS = 1000;
-
-const budgetOf = (probe: AnyProbe, timeoutMs: number): number => Math.max(1, probe.budgetMs?.(timeoutMs) ?? timeoutMs);
 
 /**
  * Runs probes concurrently as their prerequisites finish. Never throws for a
  * probe's sake: a throwing probe becomes `error`, an overrunning one is
  * aborted and becomes `error` (timed out). Results come back in the order given.
  *
- * The whole run is bounded: it ends by the longest probe budget (the timeout,
- * by default) plus RUN_GRACE_MS. A probe that starts late, after something it
- * waited for, gets only the time that is left.
+ * The whole run is bounded: it ends within the timeout plus RUN_GRACE_MS,
+ * however much hangs. Each probe's budget is what is left of that when it
+ * starts; within it, each of its operations has the timeout of its own.
  */
 export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
   const { probes, options, system } = request;
@@ -86,7 +84,7 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
   const selected = new Set(probes.map((p) => p.id));
   const results = new Map<string, CheckResult>();
   const running = new Map<string, Promise<void>>();
-  const deadline = system.clock.monotonicMs() + Math.max(0, ...probes.map((p) => budgetOf(p, options.timeoutMs))) + RUN_GRACE_MS;
+  const deadline = system.clock.monotonicMs() + options.timeoutMs + RUN_GRACE_MS;
 
   const waitsFor = (probe: AnyProbe): string[] =>
     [...dependenciesOf(probe, options), ...(probe.uses ?? [])].filter((id) => selected.has(id));
@@ -185,7 +183,7 @@ async function runOne(probe: AnyProbe, request: RunRequest, results: ReadonlyMap
   const { options, system } = request;
   const clock = system.clock;
   const started = clock.monotonicMs();
-  const budgetMs = Math.max(1, Math.min(budgetOf(probe, options.timeoutMs), Math.round(deadline - started)));
+  const budgetMs = Math.max(1, Math.round(deadline - started));
   const controller = new AbortController();
   const onCancel = (): void => controller.abort(request.signal?.reason);
   request.signal?.addEventListener('abort', onCancel, { once: true });

@@ -26,8 +26,6 @@ export function createCardCertProbe(style: { readonly listing: boolean }): Probe
       'Reads the certificates on the card without a PIN and judges the authentication certificate SITHS logins need: valid now, days left, issuer (SITHS, Efos, Telia), HSA-id or personal number. With --cert it examines files instead.',
     ),
     dependsOn: (o) => (o.certFiles.length > 0 ? [] : ['card']),
-    // A card read is some fifty exchanges, each limited to the timeout.
-    budgetMs: (timeoutMs) => 2 * timeoutMs,
     // Read the clock check's result when it ran: every date here is judged against that clock.
     uses: ['clock'],
     async run(ctx) {

@@ -42,7 +42,6 @@ export const cardProbe: Probe<CardDetails> = {
     'That a card is in the card reader and answers, its ATR, and what kind of card it looks like.',
   ),
   dependsOn: ['reader'],
-  budgetMs: (timeoutMs) => 3 * timeoutMs + 1000,
   async run(ctx) {
     const call: PcscCallOptions = { timeoutMs: ctx.timeoutMs, signal: ctx.signal };
     let cards: CardSeen[];

@@ -40,7 +40,6 @@ export const idpTlsProbe: Probe<IdpTlsDetails> = {
   ),
   dependsOn: ['proxy'],
   network: true,
-  budgetMs: (t) => hostTotalMs(t) + osStoreMs(t) + 1000,
   async run(ctx) {
     const caFiles = await caFilesOf(ctx);
     const store = new TrustStore([...mozillaAnchors(), ...caFiles.anchors]);

@@ -4,9 +4,6 @@ import { cardsFromCardProbe, tokenOutcome, type NetidTokenDetails } from '../net
 import { netidDetailsOf } from '../netid/types.js';
 import type { Pkcs11Inspection } from '../pkcs11/inspector.js';
 
-/** Slack beyond the child's own time limit, so the child's timeout (which names the call it hung in) fires first. */
-const SPAWN_SLACK_MS = 2000;
-
 export const netidTokenProbe: Probe<NetidTokenDetails> = {
   id: 'netid-token',
   title: msg('Net iD ser kortet', 'Net iD sees the card'),
@@ -16,7 +13,6 @@ export const netidTokenProbe: Probe<NetidTokenDetails> = {
   ),
   dependsOn: ['netid'],
   uses: ['card'],
-  budgetMs: (timeoutMs) => timeoutMs + SPAWN_SLACK_MS,
   async run(ctx) {
     const netid = netidDetailsOf(ctx.results);
     const library = netid?.pkcs11Library;

@@ -33,8 +33,6 @@ export const netidProbe: Probe<NetidDetails> = {
     'Att Net iD (Enterprise eller Client) är installerat: produkt, version, programmapp och PKCS#11-bibliotek. --pkcs11-module anger biblioteket själv.',
     'That Net iD (Enterprise or Client) is installed: product, version, program folder and PKCS#11 library. --pkcs11-module names the library instead.',
   ),
-  // Two rounds of registry queries on Windows, each bounded by the timeout, then the folders.
-  budgetMs: (timeoutMs) => 2 * timeoutMs + 1000,
   async run(ctx) {
     const option = ctx.options.pkcs11Module;
     if (option !== undefined) return fromOption(ctx, option);

@@ -23,8 +23,6 @@ export const pcscServiceProbe: Probe<PcscServiceDetails> = {
     'Att datorns smartkortstjänst (PC/SC: pcscd, eller tjänsten Smartkort i Windows) svarar, och att siths-doctors kortläsarmodul går att använda.',
     "That the computer's smart card service (PC/SC: pcscd, or the Smart Card service on Windows) answers, and that siths-doctor's card reader module works.",
   ),
-  // Establishing is tried twice when the service is not running (Windows restarts it on demand).
-  budgetMs: (timeoutMs) => 2 * timeoutMs + 1000,
   async run(ctx) {
     const os = ctx.system.platform.os;
     const service = serviceName(os);

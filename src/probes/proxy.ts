@@ -76,8 +76,6 @@ export const proxyProbe: Probe<ProxyDetails> = {
     'Vilken proxy (eller ingen) datorn använder mot inloggningstjänsten och testsidan, och var inställningen kommer ifrån: kommandoraden, proxyskript (PAC), miljövariabler, Windows- eller macOS-inställningar.',
     'Which proxy (or none) this computer uses for the identity provider and the test page, and where that setting comes from: the command line, a PAC script, environment variables, Windows or macOS settings.',
   ),
-  // Fetching a PAC script (one operation, at most twice the time limit) and running it (one more).
-  budgetMs: (timeoutMs) => 3 * timeoutMs + 1000,
   async run(ctx) {
     const targets: ProxyTarget[] = [];
     const notes: Localized[] = [];

@@ -51,7 +51,6 @@ export const readerProbe: Probe<ReaderProbeDetails> = {
     'That a card reader is attached. Virtual readers that take no card (Windows Hello for Business, Microsoft UICC ISO Reader, virtual smart cards) do not count.',
   ),
   dependsOn: ['pcsc-service'],
-  budgetMs: (timeoutMs) => 2 * timeoutMs + 1000,
   async run(ctx) {
     let readers: ReaderState[];
     try {

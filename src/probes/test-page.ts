@@ -75,8 +75,6 @@ export const testPageProbe: Probe<TestPageDetails> = {
   ),
   dependsOn: ['proxy'],
   network: true,
-  // Up to six requests, each phase limited to the timeout.
-  budgetMs: (timeoutMs) => 3 * timeoutMs + 1000,
   async run(ctx) {
     const start = new URL(ctx.options.testUrl);
     const hops: PageHop[] = [];
