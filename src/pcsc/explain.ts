@@ -97,7 +97,8 @@ function moduleUnavailable(err: PcscError, os: NodeJS.Platform): Explanation {
     `siths-doctors modul för kortläsare (pcsclite) ${what.sv}, så kortläsare och kort kan inte kontrolleras.`,
     `siths-doctor's card reader module (pcsclite) ${what.en}, so card readers and cards cannot be checked.`,
   );
-  const rebuild = 'npm rebuild pcsclite';
+  // A module npm skipped (no build tools at install time) is not there to rebuild: it needs installing.
+  const rebuild = err.moduleProblem === 'not-installed' ? 'npm install pcsclite' : 'npm rebuild pcsclite';
   if (os === 'win32') {
     return {
       summary,

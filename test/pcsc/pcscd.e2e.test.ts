@@ -168,7 +168,7 @@ describeWith('PC/SC checks against a private pcscd with the vpcd reader and our 
     expect(run.stderr).toBe('');
     const checks = Object.fromEntries((JSON.parse(run.stdout) as { checks: JsonCheck[] }).checks.map((c) => [c.id, c]));
     expect(checks['pcsc-service']).toMatchObject({ status: 'error', details: { pcscError: { kind: 'module-unavailable' } } });
-    expect(checks['pcsc-service']!.advice).toContain('npm rebuild pcsclite');
+    expect(checks['pcsc-service']!.advice).toContain('npm install pcsclite');
     expect(checks.reader!.status).toBe('skip');
     expect(checks.card!.status).toBe('skip');
   });

@@ -41,8 +41,11 @@ describe('pcsc-service', () => {
     expect(code).toBe(1);
     expect(checks['pcsc-service']!.status).toBe('error');
     expect(checks['pcsc-service']!.summary).toContain('is not installed');
-    expect(checks['pcsc-service']!.advice).toContain('npm rebuild pcsclite');
+    expect(checks['pcsc-service']!.advice).toContain('npm install pcsclite');
     expect(checks['pcsc-service']!.advice).toContain('libpcsclite-dev');
+    const notBuilt = await check({ establish: error('module-unavailable', undefined, { moduleProblem: 'not-built' }) });
+    expect(notBuilt.checks['pcsc-service']!.summary).toContain('was installed but never built');
+    expect(notBuilt.checks['pcsc-service']!.advice).toContain('npm rebuild pcsclite');
     expect(checks.reader).toMatchObject({ status: 'skip', details: { skipReason: 'prerequisite', prerequisite: 'pcsc-service' } });
     expect(checks.card!.status).toBe('skip');
   });
