@@ -4,21 +4,13 @@ import { Iso7816Card } from './emulator/iso7816-card.js';
 import { cardWithoutPkcs15, SITHS_TEST_ATR, sithsTestCard } from './emulator/pkcs15-image.js';
 import type { VirtualCard } from './emulator/vpcd-card.js';
 import { CardBench } from './helpers/card-bench.js';
-import { runBin } from './helpers/cli.js';
+import { runBin, type JsonCheck as Check } from './helpers/cli.js';
 import { PCSC_PREREQUISITES } from './helpers/pcscd.js';
 import { testPki } from './helpers/pki.js';
 import { describeWith } from './helpers/prereq.js';
 
 const READ_ONLY = new Set<number>(Object.values(INS));
 
-interface Check {
-  id: string;
-  status: string;
-  summary: string;
-  advice: string;
-  notes: string[];
-  details: Record<string, unknown>;
-}
 
 describeWith('siths-doctor check card-cert with the emulated SITHS TEST card in the virtual reader', PCSC_PREREQUISITES, () => {
   let bench: CardBench;

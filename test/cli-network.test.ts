@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBin } from './helpers/cli.js';
+import { runBin, type JsonCheck } from './helpers/cli.js';
 import { startHttpsServer, startSilentServer, testSite, type LoopbackServer } from './helpers/https-servers.js';
 import { siteArgs } from './helpers/site.js';
 
 const TIMEOUT = 1500;
 
-interface JsonCheck {
-  id: string;
-  status: string;
-  summary: string;
-  details: Record<string, unknown>;
-}
 
 async function check(args: string[]) {
   const run = await runBin(['check', 'proxy', 'test-page', 'clock', '--format', 'json', ...args]);

@@ -6,7 +6,7 @@ import type { CheckResult } from '../src/model.js';
 import { proxyProbe } from '../src/probes/proxy.js';
 import { testPageProbe, type TestPageDetails } from '../src/probes/test-page.js';
 import { runProbes } from '../src/runner.js';
-import { runBin } from './helpers/cli.js';
+import { runBin, type JsonCheck } from './helpers/cli.js';
 import { closedPort, startHttpServer, startHttpsServer, testSite, type LoopbackServer } from './helpers/https-servers.js';
 import { testPki } from './helpers/pki.js';
 import { describeWith } from './helpers/prereq.js';
@@ -17,14 +17,6 @@ import { startTinyproxy, TINYPROXY, type Tinyproxy } from './helpers/tinyproxy.j
 const TIMEOUT = 2000;
 const USER = { user: 'anna', password: 'hemligt-ord_2' };
 
-interface JsonCheck {
-  id: string;
-  status: string;
-  summary: string;
-  advice: string;
-  notes: string[];
-  details: Record<string, unknown>;
-}
 
 async function cli(args: string[], env: Record<string, string> = {}) {
   const run = await runBin(['check', 'proxy', 'test-page', 'clock', '--format', 'json', ...args], { env });

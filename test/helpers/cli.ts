@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { main, type CliDeps } from '../../src/cli.js';
 import type { Probe } from '../../src/model.js';
+import type { RenderedCheck } from '../../src/report/report.js';
 import { testSystem } from './system.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/siths-doctor.js', import.meta.url));
@@ -134,3 +135,6 @@ export function startBin(args: readonly string[], options: { env?: Record<string
     },
   };
 }
+
+/** A check as the JSON report (schema 1) has it; details loosely typed, for assertions. */
+export type JsonCheck = Omit<RenderedCheck, 'details'> & { readonly details: Record<string, any> };

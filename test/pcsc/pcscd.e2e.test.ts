@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isPcscError, PcscError } from '../../src/pcsc/errors.js';
 import { cardPresence } from '../../src/pcsc/reader-state.js';
 import { CardBench } from '../helpers/card-bench.js';
-import { runBin } from '../helpers/cli.js';
+import { runBin, type JsonCheck } from '../helpers/cli.js';
 import { PCSC_PREREQUISITES, startPcscd } from '../helpers/pcscd.js';
 import { describeWith } from '../helpers/prereq.js';
 import { testPcsc } from '../helpers/system.js';
@@ -13,13 +13,6 @@ import { SITHS_TEST_ATR, sithsTestCard, TOO_LONG_ATR, UNKNOWN_ATR } from '../emu
 const HIDE_PCSCLITE = fileURLToPath(new URL('../helpers/hide-pcsclite.mjs', import.meta.url));
 const SITHS_ATR_TEXT = '3B 7F 96 00 00 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00';
 
-interface JsonCheck {
-  id: string;
-  status: string;
-  summary: string;
-  advice: string;
-  details: Record<string, any>;
-}
 
 describeWith('PC/SC checks against a private pcscd with the vpcd reader and our emulated cards', PCSC_PREREQUISITES, () => {
   let bench: CardBench;

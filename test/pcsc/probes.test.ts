@@ -4,7 +4,7 @@ import { explainPcscError } from '../../src/pcsc/explain.js';
 import { cardProbe } from '../../src/probes/card.js';
 import { pcscServiceProbe } from '../../src/probes/pcsc-service.js';
 import { readerProbe } from '../../src/probes/reader.js';
-import { runMain } from '../helpers/cli.js';
+import { runMain, type JsonCheck } from '../helpers/cli.js';
 import { recordedPcsc, type Recording } from '../helpers/recorded-pcsc.js';
 import { realPlatform } from '../../src/system.js';
 
@@ -12,14 +12,6 @@ const PROBES = [pcscServiceProbe, readerProbe, cardProbe];
 const SITHS_ATR = '3B 7F 96 00 00 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00';
 const LINUX = { ...realPlatform(), os: 'linux' as const };
 
-interface JsonCheck {
-  id: string;
-  status: string;
-  summary: string;
-  advice: string;
-  notes: string[];
-  details: Record<string, any>;
-}
 
 async function check(recording: Recording, args: string[] = []): Promise<{ code: number; checks: Record<string, JsonCheck> }> {
   const run = await runMain(['check', 'card', '--format', 'json', ...args], PROBES, { system: { pcsc: recordedPcsc(recording), platform: LINUX } });
