@@ -1,6 +1,5 @@
 /** Every text a user reads exists in Swedish and English. */
 export type Lang = 'sv' | 'en';
-export const LANGS: readonly Lang[] = ['sv', 'en'];
 
 export interface Localized {
   readonly sv: string;
