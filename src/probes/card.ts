@@ -12,10 +12,11 @@ export interface CardDetails extends CardProbeDetails {
   readonly pcscError?: PcscErrorDetails;
 }
 
-// IDPrime: the card family current SITHS e-id and Efos cards are issued on [medium confidence].
+// The ATR names the chip, not the card: an IDPrime chip is on SITHS and Efos cards, but also on
+// national ID cards and others. Whether it is a SITHS card is card-cert's verdict, from the certificates.
 const FAMILY: Record<CardFamily, Localized> = {
-  idprime: msg('korttypen för SITHS- och Efos-kort', 'the card type of SITHS and Efos cards'),
-  telia: msg('äldre SITHS-kort eller Telia e-legitimation', 'an older SITHS card or a Telia e-ID'),
+  idprime: msg('ett Thales IDPrime-kort; om det är ett SITHS-kort visar kontrollen card-cert', 'a Thales IDPrime card; whether it is a SITHS card shows in card-cert'),
+  telia: msg('ett Telia EID-kort: äldre SITHS-kort eller Telia e-legitimation', 'a Telia EID card: an older SITHS card or a Telia e-ID'),
   'gemalto-pki': msg('kort för e-legitimation, PKCS#15', 'an e-ID card, PKCS#15'),
   bank: msg('bankkort med BankID, inte ett SITHS-kort', 'a bank card with BankID, not a SITHS card'),
 };

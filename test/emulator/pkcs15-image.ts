@@ -6,7 +6,7 @@ import { df, ef, type CardFile, type DedicatedFile } from './iso7816-card.js';
 /** The PKCS#15 application identifier (ISO/IEC 7816-15). */
 export const PKCS15_AID = Buffer.from('A000000063504B43532D3135', 'hex');
 
-/** The emulated SITHS TEST card answers like a Thales IDPrime 940, the card type of SITHS cards. */
+/** The emulated SITHS TEST card answers like a Thales IDPrime 940, the chip SITHS cards use (among others). */
 export const SITHS_TEST_ATR = Buffer.from('3B7F96000080318065B0855956FB120FFE829000', 'hex');
 /** An ATR no table knows (a Schlumberger Multiflex). */
 export const UNKNOWN_ATR = Buffer.from('3B021450', 'hex');

@@ -108,7 +108,7 @@ describe('card', () => {
   it('passes for a known card, reporting its ATR and type in the CardProbeDetails shape', async () => {
     const { checks } = await check({ readers: [{ name: reader, card: 'present', atr: SITHS_ATR }] });
     expect(checks.card!.status).toBe('pass');
-    expect(checks.card!.summary).toBe(`Card in “${reader}”: Thales IDPrime 940 (the card type of SITHS and Efos cards), ATR ${SITHS_ATR}.`);
+    expect(checks.card!.summary).toBe(`Card in “${reader}”: Thales IDPrime 940 (a Thales IDPrime card; whether it is a SITHS card shows in card-cert), ATR ${SITHS_ATR}.`);
     expect(checks.card!.details.cards).toEqual([{ reader, atr: SITHS_ATR, cardType: 'Thales IDPrime 940', family: 'idprime', state: 'present', protocol: 'T=1' }]);
   });
 
@@ -162,7 +162,7 @@ describe('card', () => {
 
   it('speaks Swedish', async () => {
     const { checks } = await check({ readers: [{ name: reader, card: 'present', atr: SITHS_ATR }] }, ['--lang', 'sv']);
-    expect(checks.card!.summary).toBe(`Kort i ”${reader}”: Thales IDPrime 940 (korttypen för SITHS- och Efos-kort), ATR ${SITHS_ATR}.`);
+    expect(checks.card!.summary).toBe(`Kort i ”${reader}”: Thales IDPrime 940 (ett Thales IDPrime-kort; om det är ett SITHS-kort visar kontrollen card-cert), ATR ${SITHS_ATR}.`);
     expect(checks['pcsc-service']!.summary).toBe('Smartkortstjänsten svarar (pcscd).');
     const empty = await check({ readers: [] }, ['--lang', 'sv']);
     expect(empty.checks.reader!.summary).toBe('Ingen kortläsare hittades.');
