@@ -9,7 +9,8 @@ export const PKCS15_AID = Buffer.from('A000000063504B43532D3135', 'hex');
 /** The emulated SITHS TEST card answers like a Thales IDPrime 940, the chip SITHS cards use (among others). */
 export const SITHS_TEST_ATR = Buffer.from('3B7F96000080318065B0855956FB120FFE829000', 'hex');
 /** An ATR no table knows (a Schlumberger Multiflex). */
-export const UNKNOWN_ATR = Buffer.from('3B021450', 'hex');
+// In neither our ATR table nor pcsc-tools' smartcard_list.txt (3B 02 14 50 is a Schlumberger Multiflex there).
+export const UNKNOWN_ATR = Buffer.from('3B029951', 'hex');
 /** 40 bytes: longer than ISO 7816-3 allows, so vpcd cannot power the card up and pcscd reports it mute. */
 export const TOO_LONG_ATR = Buffer.concat([Buffer.from([0x3b, 0x7f]), Buffer.alloc(38, 0x11)]);
 

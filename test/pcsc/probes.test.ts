@@ -113,8 +113,8 @@ describe('card', () => {
   });
 
   it('warns about an unknown card and about a bank card', async () => {
-    const unknown = await check({ readers: [{ name: reader, card: 'present', atr: '3B 02 14 50' }] });
-    expect(unknown.checks.card).toMatchObject({ status: 'warn', summary: `Unknown card in “${reader}” (ATR 3B 02 14 50).` });
+    const unknown = await check({ readers: [{ name: reader, card: 'present', atr: '3B 02 99 51' }] });
+    expect(unknown.checks.card).toMatchObject({ status: 'warn', summary: `Unknown card in “${reader}” (ATR 3B 02 99 51).` });
     expect(unknown.checks.card!.advice).toContain('SITHS card');
     const bank = await check({ readers: [{ name: reader, card: 'present', atr: '3B 7D 96 00 00 80 31 80 65 B0 A3 11 00 C8 83 00 00 00' }] });
     expect(bank.checks.card!.status).toBe('warn');
@@ -146,7 +146,7 @@ describe('card', () => {
   });
 
   it('reports each of several cards', async () => {
-    const { checks } = await check({ readers: [{ name: 'A', card: 'present', atr: '3B 02 14 50' }, { name: 'B', card: 'present', atr: SITHS_ATR }, { name: 'C', card: 'absent' }] });
+    const { checks } = await check({ readers: [{ name: 'A', card: 'present', atr: '3B 02 99 51' }, { name: 'B', card: 'present', atr: SITHS_ATR }, { name: 'C', card: 'absent' }] });
     expect(checks.card).toMatchObject({ status: 'pass', summary: '2 cards: an unknown card in “A”, Thales IDPrime 940 in “B”.' });
     expect(checks.card!.details.cards.map((c: { reader: string }) => c.reader)).toEqual(['A', 'B']);
     expect(checks.card!.notes).toHaveLength(2);
