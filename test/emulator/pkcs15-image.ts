@@ -41,6 +41,8 @@ export interface SithsCardOptions {
   readonly replace?: Readonly<Record<number, Buffer>>;
   /** The card holder's certificates, by TEST PKI name and label (default: the valid HSA-id and personal-number pairs). */
   readonly holder?: readonly { readonly name: string; readonly label: string }[];
+  /** The CA certificates in the trusted directory, by TEST PKI name and label (default: the TEST SITHS e-id root and person CAs). */
+  readonly authorities?: readonly { readonly name: string; readonly label: string }[];
 }
 
 const APP_FID = 0x5015;
@@ -64,6 +66,21 @@ const CA_CERTIFICATES = [
 
 const fid = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
 const path = (...fids: number[]): Buffer => Buffer.concat(fids.map(fid));
+
+/**
+ * Another card from the wallet: the same chip (an IDPrime ATR) and PKCS#15 layout, but a
+ * national-ID-like TEST hierarchy that is neither SITHS nor Efos.
+ */
+export const NATIONAL_ID_CARD: SithsCardOptions = {
+  holder: [
+    { name: 'card-national-id-auth', label: 'Legitimering' },
+    { name: 'card-national-id-sign', label: 'Underskrift' },
+  ],
+  authorities: [
+    { name: 'national-id-root', label: 'TEST Nationellt ID-kort Root CA' },
+    { name: 'national-id-ca', label: 'TEST Nationellt ID-kort CA v1' },
+  ],
+};
 
 /** One X.509 certificate object of a certificate directory file (ISO/IEC 7816-15 CertificateType). */
 export function certificateObject(entry: { label: string; id: Buffer; authority: boolean; path: Buffer; index?: number; length?: number }): Buffer {
@@ -100,7 +117,7 @@ export function sithsTestCard(options: SithsCardOptions = {}): SithsCardImage {
   const trusted: Buffer[] = [];
   const caFile: Buffer[] = [];
   let offset = 0;
-  for (const c of CA_CERTIFICATES) {
+  for (const c of options.authorities ?? CA_CERTIFICATES) {
     const certificate = pki.der(c.name);
     const id = createHash('sha1').update(certificate).digest();
     certificates.push({ name: c.name, label: c.label, id: id.toString('hex').toUpperCase(), authority: true, source: 'trusted', der: certificate });
