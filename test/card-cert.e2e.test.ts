@@ -132,4 +132,17 @@ describeWith('siths-doctor check card-cert with the emulated SITHS TEST card in 
       await bench.remove(card);
     }
   });
+
+  it("a bank card in the reader is named from pcsc-tools' smartcard_list.txt, not called unknown", async () => {
+    // A real Swedbank Visa ATR as listed in smartcard_list.txt (pcsc-tools, installed by .ci/run).
+    const card = await bench.insert({ atr: Buffer.from('3B6700007C2040342B9000', 'hex'), applet: new Iso7816Card(cardWithoutPkcs15()) });
+    try {
+      const run = await runBin(['check', 'card', '--format', 'json', '--timeout', '5000'], { env: bench.env });
+      const cardCheck = (JSON.parse(run.stdout) as { checks: Check[] }).checks.find((c) => c.id === 'card')!;
+      expect(cardCheck.status).toBe('warn');
+      expect(cardCheck.summary).toContain("looks like: Swedbank Visa card (ATR 3B 67 00 00 7C 20 40 34 2B 90 00). It is not a SITHS card.");
+    } finally {
+      await bench.remove(card);
+    }
+  });
 });
