@@ -210,7 +210,33 @@ export function makeTestPki(outDir, now = new Date()) {
     makeCert({ name: 'siths-legacy-root', subject: { C: 'SE', O: 'Inera AB (TEST)', CN: 'TEST SITHS Root CA v1' }, ca: true, keyUsage: ['keyCertSign', 'cRLSign'], ...caValidity }),
     { role: 'root', family: 'siths-legacy' },
   );
-  const legacyCa = issuing('siths-legacy-type3-ca', 'TEST SITHS Type 3 CA v1', legacyRoot);
+  const legacyCa = issuing('siths-legacy-type1-ca', 'TEST SITHS Type 1 CA v1', legacyRoot);
+  // Pre-production: Inera marks it with "PP" at the end of the CA names ("SITHS Type 1 CA v1 PP"); no "TEST" at all.
+  const ppRoot = save(
+    makeCert({ name: 'siths-pp-root', subject: { C: 'SE', O: 'Inera AB', CN: 'SITHS Root CA v1 PP' }, ca: true, keyUsage: ['keyCertSign', 'cRLSign'], ...caValidity }),
+    { role: 'root', family: 'siths-legacy', note: 'pre-production (PP), a test hierarchy' },
+  );
+  const ppCa = issuing('siths-pp-type1-ca', 'SITHS Type 1 CA v1 PP', ppRoot, 'Inera AB');
+  // Function certificates (systems, servers): not a person's, cannot log a person in.
+  const functionCa = issuing('siths-function-ca', 'TEST SITHS e-id Function CA v1');
+  // Efos's own naming ("Swedish Public Sector …", O Swedish Social Insurance Agency); SAT is its test hierarchy.
+  const efosSatRoot = save(
+    makeCert({
+      name: 'efos-sat-root',
+      subject: { C: 'SE', O: 'Swedish Social Insurance Agency', CN: 'Swedish Public Sector Internal Root CA SAT v1' },
+      ca: true,
+      keyUsage: ['keyCertSign', 'cRLSign'],
+      ...caValidity,
+    }),
+    { role: 'root', family: 'efos', note: 'named like Efos SAT (test); generated here' },
+  );
+  const efosSatFunctionCa = issuing('efos-sat-function-ca', 'Swedish Public Sector Function CA v3 SAT', efosSatRoot, 'Swedish Social Insurance Agency');
+  // Another card from the wallet: a national-ID-like card hierarchy that is neither SITHS nor Efos.
+  const nationalRoot = save(
+    makeCert({ name: 'national-id-root', subject: { C: 'SE', O: 'Nationell ID-kortutgivare (TEST)', CN: 'TEST Nationellt ID-kort Root CA' }, ca: true, keyUsage: ['keyCertSign', 'cRLSign'], ...caValidity }),
+    { role: 'root', family: 'other', note: 'an ID card that is not a SITHS card' },
+  );
+  const nationalCa = issuing('national-id-ca', 'TEST Nationellt ID-kort CA v1', nationalRoot, 'Nationell ID-kortutgivare (TEST)');
   const efosRoot = save(
     makeCert({ name: 'efos-root', subject: { C: 'SE', O: 'Försäkringskassan (TEST)', CN: 'TEST Försäkringskassan Root CA' }, ca: true, keyUsage: ['keyCertSign', 'cRLSign'], ...caValidity }),
     { role: 'root', family: 'efos' },
@@ -262,6 +288,25 @@ export function makeTestPki(outDir, now = new Date()) {
     policies: ['1.2.752.146.200.3.1.0.0'],
   });
   card('card-telia-auth', teliaCa, TEST_PERSON.personalNumber, 'auth', valid, { identity: 'personal-number', family: 'telia' });
+  card('card-pp-auth', ppCa, 'TSTNMT2321000156-1019', 'auth', valid, { identity: 'hsa-id', family: 'siths-legacy', expect: 'pass', test: 'PP' });
+  card('card-national-id-auth', nationalCa, TEST_PERSON.personalNumber, 'auth', valid, { identity: 'personal-number', family: 'other', expect: 'fail' });
+  card('card-national-id-sign', nationalCa, TEST_PERSON.personalNumber, 'sign', valid, { identity: 'personal-number', family: 'other' });
+  const system = (name, issuer, meta) =>
+    save(
+      makeCert({
+        name,
+        subject: { C: 'SE', O: TEST_PERSON.organisation, serialNumber: 'SE2321000016-F00T', CN: 'journal-integration.region-test.example' },
+        issuer,
+        keyUsage: ['digitalSignature', 'keyEncipherment'],
+        extKeyUsage: ['serverAuth', 'clientAuth'],
+        altNames: [{ type: 2, value: 'journal-integration.region-test.example' }],
+        notBefore: t(valid[0]),
+        notAfter: t(valid[1]),
+      }),
+      { role: 'function', expect: 'fail', ...meta },
+    );
+  system('function-siths-auth', functionCa, { family: 'siths-e-id' });
+  system('function-efos-sat-auth', efosSatFunctionCa, { family: 'efos', test: 'SAT' });
   // Readable, but no card certificate looks like these: the doctor must say so rather than trust them.
   card('card-hsa-auth-absurd-dates', hsaCa, TEST_PERSON.hsaId, 'auth', valid, { identity: 'hsa-id', expect: 'warn', note: 'valid from 1950 to 9999' }, {
     notBefore: new Date('1950-01-01T00:00:00Z'),
@@ -329,6 +374,7 @@ export function makeTestPki(outDir, now = new Date()) {
   chain('tls-test-siths-expired.chain.pem', ['tls-test-siths-expired', 'web-ca']);
   chain('tls-idp-expired.chain.pem', ['tls-idp-expired', 'web-ca']);
   chain('siths-card-cas.pem', ['siths-root', 'siths-hsa-ca', 'siths-id-ca', 'siths-hsa2-ca']);
+  chain('card-pp-chain.pem', ['card-pp-auth', 'siths-pp-type1-ca', 'siths-pp-root']);
   // A card's HSA-id pair as a helpdesk may receive it: one PEM file, or a PKCS#7 bundle (.p7b, as Windows exports).
   chain('card-hsa-pair.pem', ['card-hsa-auth-valid', 'card-hsa-sign-valid']);
   const p7 = forge.pkcs7.createSignedData();

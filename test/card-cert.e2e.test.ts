@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INS } from '../src/card/apdu.js';
 import { Iso7816Card } from './emulator/iso7816-card.js';
-import { cardWithoutPkcs15, SITHS_TEST_ATR, sithsTestCard } from './emulator/pkcs15-image.js';
+import { cardWithoutPkcs15, NATIONAL_ID_CARD, SITHS_TEST_ATR, sithsTestCard } from './emulator/pkcs15-image.js';
 import type { VirtualCard } from './emulator/vpcd-card.js';
 import { CardBench } from './helpers/card-bench.js';
 import { runBin, type JsonCheck as Check } from './helpers/cli.js';
@@ -111,5 +111,38 @@ describeWith('siths-doctor check card-cert with the emulated SITHS TEST card in 
       expect(check.summary).toBe('The card was taken out (or stopped answering) while the certificates were read.');
       expect(check.advice).toBe('Leave the card in the reader and run again.');
     });
+  });
+
+  it('another card from the wallet with the same chip: card names the chip and passes, card-cert fails "not a SITHS card"', async () => {
+    const card = await bench.insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(sithsTestCard(NATIONAL_ID_CARD).mf) });
+    try {
+      const run = await runBin(['check', 'card', 'card-cert', '--format', 'json', '--timeout', '5000'], { env: bench.env });
+      const checks = (JSON.parse(run.stdout) as { checks: Check[] }).checks;
+      const cardCheck = checks.find((c) => c.id === 'card')!;
+      const certCheck = checks.find((c) => c.id === 'card-cert')!;
+      expect(cardCheck.status).toBe('pass');
+      expect(cardCheck.summary).toContain('Thales IDPrime 940 (a Thales IDPrime card; whether it is a SITHS card shows in card-cert)');
+      expect(certCheck.status).toBe('fail');
+      expect(certCheck.details).toMatchObject({ reasons: ['not-siths'] });
+      expect(certCheck.summary).toBe(
+        'This is not a SITHS or Efos card: its certificates come from “TEST Nationellt ID-kort CA v1, Nationell ID-kortutgivare (TEST)”. It is most likely another card from the wallet (an ID card, bank card or the like).',
+      );
+      expect(run.code).toBe(1);
+    } finally {
+      await bench.remove(card);
+    }
+  });
+
+  it("a bank card in the reader is named from pcsc-tools' smartcard_list.txt, not called unknown", async () => {
+    // A real Swedbank Visa ATR as listed in smartcard_list.txt (pcsc-tools, installed by .ci/run).
+    const card = await bench.insert({ atr: Buffer.from('3B6700007C2040342B9000', 'hex'), applet: new Iso7816Card(cardWithoutPkcs15()) });
+    try {
+      const run = await runBin(['check', 'card', '--format', 'json', '--timeout', '5000'], { env: bench.env });
+      const cardCheck = (JSON.parse(run.stdout) as { checks: Check[] }).checks.find((c) => c.id === 'card')!;
+      expect(cardCheck.status).toBe('warn');
+      expect(cardCheck.summary).toContain("looks like: Swedbank Visa card (ATR 3B 67 00 00 7C 20 40 34 2B 90 00). It is not a SITHS card.");
+    } finally {
+      await bench.remove(card);
+    }
   });
 });

@@ -145,3 +145,38 @@ describe('siths-doctor cert --cert FILE (the built tool, as a child process)', (
     expect(run.stderr).toContain('The file for --cert does not exist: /nonexistent/card.cer');
   });
 });
+
+describe('siths-doctor cert on PP, function and foreign certificates (issue 12)', () => {
+  const json = async (...files: string[]) => {
+    const run = await runBin(['cert', ...files.flatMap((f) => ['--cert', f]), '--format', 'json']);
+    return { code: run.code, check: checksOf(run.stdout).find((c) => c.id === 'card-cert')! };
+  };
+
+  it('a PP (pre-production) SITHS chain passes as a loudly named TEST certificate, its TSTNMT HSA-id hidden', async () => {
+    const { code, check } = await json(pki.path('card-pp-chain.pem'));
+    expect(code).toBe(0);
+    expect(check.status).toBe('pass');
+    expect(check.summary).toMatch(/^TEST CERTIFICATE: The HSA-id based authentication certificate of \[name hidden\] \(TEST older SITHS \(PP\)\)/);
+    expect(JSON.stringify(check)).not.toContain('TSTNMT2321000156-1019');
+  });
+
+  it('a SITHS function certificate fails: a system certificate cannot log a person in', async () => {
+    const { code, check } = await json(file('function-siths-auth'), file('siths-function-ca'));
+    expect(code).toBe(1);
+    expect(check.status).toBe('fail');
+    expect(check.summary).toContain('This is a function certificate (for a system or server, issued by “TEST SITHS e-id Function CA v1”)');
+    expect(check.details).toMatchObject({ reasons: ['function-certificate'] });
+  });
+
+  it('an Efos SAT function certificate fails the same way, named as Efos test', async () => {
+    const { check } = await json(file('function-efos-sat-auth'));
+    expect(check.status).toBe('fail');
+    expect(check.notes[0]).toContain('function certificate (a system, not a person), TEST Efos (SAT)');
+  });
+
+  it('a certificate from another issuer fails with where it comes from', async () => {
+    const { check } = await json(file('card-national-id-auth'));
+    expect(check.status).toBe('fail');
+    expect(check.summary).toBe('The certificate is not from SITHS or Efos but from “TEST Nationellt ID-kort CA v1, Nationell ID-kortutgivare (TEST)”, and cannot be used for a SITHS login.');
+  });
+});

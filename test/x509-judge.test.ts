@@ -150,6 +150,10 @@ describe('each TEST PKI card certificate gets its verdict', () => {
     ['card-legacy-auth', 'pass', ['valid'], 'siths-legacy'],
     ['card-efos-auth', 'pass', ['valid'], 'efos'],
     ['card-telia-auth', 'pass', ['valid'], 'telia'],
+    ['card-pp-auth', 'pass', ['valid'], 'siths-legacy'],
+    ['card-national-id-auth', 'fail', ['not-siths'], 'other'],
+    ['function-siths-auth', 'fail', ['function-certificate'], 'siths-e-id'],
+    ['function-efos-sat-auth', 'fail', ['function-certificate'], 'efos'],
     ['card-hsa-auth-absurd-dates', 'warn', ['implausible-certificate']],
     ['card-hsa-auth-huge-extension', 'warn', ['implausible-certificate']],
   ];
@@ -288,11 +292,11 @@ describe('the verdict over a card (a set of certificates)', () => {
     expect(analyseCertificate(leaf, generatedAt, chain)).toMatchObject({ family: 'siths-e-id', test: false });
   });
 
-  it('an unknown issuer warns', () => {
+  it('an unknown issuer fails: not a SITHS card', () => {
     const base = facts('card-hsa-auth-valid');
     const other: CertificateFacts = { ...base, issuer: [{ oid: '2.5.4.3', label: 'CN', value: 'Some Company Issuing CA' }] };
     const items = [{ index: 0, origin: { kind: 'file' as const, file: 'x.der' }, analysis: analyseCertificate(other, generatedAt, [other.issuer]) }];
-    expect(judge(items, { expiryWarnDays: 30 })).toMatchObject({ status: 'warn', reasons: ['unknown-issuer'] });
+    expect(judge(items, { expiryWarnDays: 30 })).toMatchObject({ status: 'fail', reasons: ['not-siths'] });
   });
 
   it('classifies purposes from key usage and extended key usage', () => {
@@ -346,5 +350,65 @@ describe('analyseSet', () => {
       [0, false],
       [1, true],
     ]);
+  });
+});
+
+describe('test hierarchies, function certificates and other cards (issue 12)', () => {
+  it('a PP (pre-production) SITHS certificate is SITHS and test, named loudly like TEST', () => {
+    const o = outcome(setOf('card-pp-auth'));
+    const cert = detailsOf(o).certificates[0]!;
+    expect(cert).toMatchObject({ family: 'siths-legacy', test: true, testMarker: 'PP', issuedFor: 'person', identity: 'hsa-id' });
+    expect(o.summary.en).toMatch(/^TEST CERTIFICATE: The HSA-id based authentication certificate .* \(TEST older SITHS \(PP\)\) is valid until/);
+    expect(o.summary.sv).toMatch(/^TESTCERTIFIKAT: /);
+  });
+
+  it('a function certificate says what it is and that no person can log in with it', () => {
+    const o = outcome(setOf('function-siths-auth'));
+    expect(o.status).toBe('fail');
+    expect(o.summary.en).toBe(
+      'TEST CERTIFICATE: This is a function certificate (for a system or server, issued by “TEST SITHS e-id Function CA v1”), not a person\'s certificate: it cannot be used to log in as a person.',
+    );
+    expect(o.summary.sv).toContain('funktionscertifikat');
+    expect(o.advice?.en).toContain('identifies a system, not you');
+    expect(o.notes?.[0]?.en).toContain('function certificate (a system, not a person)');
+  });
+
+  it('a person certificate next to a function certificate decides (the function one does not hide a good card)', () => {
+    const o = outcome(setOf('function-siths-auth', 'card-hsa-auth-valid'));
+    expect(o.status).toBe('pass');
+    expect(detailsOf(o).decidingCertificate).toBe(1);
+  });
+
+  it('a card whose certificates are not SITHS or Efos fails, naming where they come from, in plain words', () => {
+    const set: CertificateSet = { ...setOf('card-national-id-auth', 'card-national-id-sign'), source: 'card' };
+    const o = outcome(set);
+    expect(o.status).toBe('fail');
+    expect(detailsOf(o).reasons).toEqual(['not-siths']);
+    expect(o.summary.en).toBe(
+      'This is not a SITHS or Efos card: its certificates come from “TEST Nationellt ID-kort CA v1, Nationell ID-kortutgivare (TEST)”. It is most likely another card from the wallet (an ID card, bank card or the like).',
+    );
+    expect(o.summary.sv).toContain('Det här är inget SITHS- eller Efos-kort');
+    expect(o.advice?.en).toContain('Put your SITHS or Efos card in instead');
+  });
+
+  it('a SITHS certificate next to foreign ones decides: a mixed set is not called "not SITHS"', () => {
+    const o = outcome(setOf('card-national-id-auth', 'card-hsa-auth-valid'));
+    expect(o.status).toBe('pass');
+  });
+
+  it('a card with only the authentication certificate (new SITHS eID Portal cards) passes: no signature certificate is normal', () => {
+    const set: CertificateSet = { ...setOf('card-hsa-auth-valid'), source: 'card' };
+    const o = outcome(set);
+    expect(o.status).toBe('pass');
+    expect(detailsOf(o).reasons).toEqual(['valid']);
+    expect(`${o.summary.en} ${o.advice?.en ?? ''}`).not.toMatch(/signature/i);
+  });
+
+  it('the TSTNMT test HSA-id of the PP certificate is recognised as an HSA-id and redacted', () => {
+    const o = outcome(setOf('card-pp-auth'));
+    expect(detailsOf(o).certificates[0]).toMatchObject({ identity: 'hsa-id' });
+    const shown = JSON.stringify(redactDeep({ notes: o.notes, details: o.details }, false, 'en'));
+    expect(shown).not.toContain('TSTNMT2321000156-1019');
+    expect(JSON.stringify(redactDeep(o.details, true, 'en'))).toContain('TSTNMT2321000156-1019');
   });
 });

@@ -1,11 +1,15 @@
 import { parseAtrHex } from './atr.js';
 
 /**
- * What kind of card an ATR says it is. The card probe uses the family to
- * tell "a card SITHS uses" from "a bank card put in by mistake" from "unknown".
+ * What chip an ATR says a card has. An ATR names the chip and its operating
+ * system, not the card: OpenSC's IDPrime masks also match Swedish national ID
+ * cards, the Skatteverket ID card, Swedish MCA cards and plain IDCore
+ * JavaCards (see smartcard_list.txt). OpenSC treats a mask match only as a
+ * candidate; likewise here, whether a card is a SITHS or Efos card is decided
+ * by its certificates (card-cert), never by this table.
  */
 export type CardFamily =
-  /** Thales (Gemalto) IDPrime: the card family SITHS e-id and Efos cards are built on. */
+  /** Thales (Gemalto) IDPrime chip: SITHS e-id and Efos cards, but also ID cards and others. */
   | 'idprime'
   /** Telia EID cards: older SITHS cards and Telia e-legitimation. */
   | 'telia'
@@ -28,6 +32,10 @@ export interface KnownAtr {
 const OPENSC_IDPRIME = 'OpenSC src/libopensc/card-idprime.c (idprime_atrs)';
 const SMARTCARD_LIST = 'pcsc-tools smartcard_list.txt (Ludovic Rousseau)';
 const STD_MASK = 'FF FF 00 FF FF FF FF FF FF FF FF FF FF FF FF 00 00 FF FF FF';
+const SMARTCARD_LIST_930_T1 =
+  'pcsc-tools smartcard_list.txt: "IDPrime 930 FIPS Level 2 (T=1 CT=96)", "IDPrime 930 FIPS Level 3 (T=1 CT=94)", "IDPrime 3930 FIPS Level 3 (T=1 CT=97)"';
+const SMARTCARD_LIST_CONTACTLESS =
+  'pcsc-tools smartcard_list.txt: "3B 8F 80 01 80 31 80 65 B0 .. .. .. .. 12 0F FE 82 90 00 .. IDPrime MD 3810 T=Contactless", "IDPrime 3930 FIPS Level 2 (Contactless TypeA)"';
 
 /**
  * Known ATRs, most specific first: the first match wins. IDPrime entries
@@ -56,6 +64,14 @@ export const KNOWN_ATRS: readonly KnownAtr[] = [
     source: OPENSC_IDPRIME,
   },
   { atr: '3B 7F 96 00 00 80 31 80 65 B0 85 05 00 39 12 0F FE 82 90 00', mask: STD_MASK, name: 'Thales IDPrime 940C', family: 'idprime', source: OPENSC_IDPRIME },
+  // Before the MD 940 (eToken 5110) mask below, which frees the chip bytes and so also matched these.
+  {
+    atr: '3B FF 96 00 00 81 31 FE 43 80 31 80 65 B0 84 61 60 FB 12 0F FD 82 90 00 0C',
+    mask: 'FF FF 00 FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF 00 00 FF FF FF 00',
+    name: 'Thales IDPrime 930/3930',
+    family: 'idprime',
+    source: SMARTCARD_LIST_930_T1,
+  },
   {
     atr: '3B FF 96 00 00 81 31 FE 43 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00 00',
     mask: 'FF FF 00 FF FF FF FF FF FF FF FF FF FF FF 00 00 00 00 FF F0 00 FF FF FF 00',
@@ -76,6 +92,13 @@ export const KNOWN_ATRS: readonly KnownAtr[] = [
     name: 'Thales IDPrime MD (eToken)',
     family: 'idprime',
     source: OPENSC_IDPRIME,
+  },
+  {
+    atr: '3B 8F 80 01 80 31 80 65 B0 84 41 3D F6 12 0F FE 82 90 00 00',
+    mask: 'FF FF FF FF FF FF FF FF FF 00 00 00 00 FF FF 00 FF FF FF 00',
+    name: 'Thales IDPrime (contactless)',
+    family: 'idprime',
+    source: SMARTCARD_LIST_CONTACTLESS,
   },
   { atr: '3B 16 96 41 73 74 72 69 64', name: 'Gemalto IDPrime .NET', family: 'idprime', source: SMARTCARD_LIST },
   { atr: '3B 7D 96 00 00 80 31 80 65 B0 93 11 D0 A9 83 00 90 00', name: 'Gemalto Classic TPC IM (PKCS#15)', family: 'gemalto-pki', source: SMARTCARD_LIST },

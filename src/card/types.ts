@@ -14,6 +14,8 @@ export interface CardSeen {
   readonly atr: string;
   /** What the ATR table says it is ("Thales IDPrime 940"), or undefined for an unknown card. */
   readonly cardType?: string;
+  /** For a card our table does not know: what pcsc-tools' smartcard_list.txt calls its ATR, when the machine has the list. */
+  readonly looksLike?: string;
   /** present: answers; mute: in the reader but does not answer / cannot be powered. */
   readonly state: 'present' | 'mute';
   /** The card family from the ATR table (src/card/atr-table.ts), when known. */

@@ -1,5 +1,6 @@
 import { analyseAtr, formatAtr } from '../card/atr.js';
 import { identifyAtr, type CardFamily } from '../card/atr-table.js';
+import { loadSmartcardList, lookUpAtr } from '../card/smartcard-list.js';
 import type { CardProbeDetails, CardSeen } from '../card/types.js';
 import { msg, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeOutcome } from '../model.js';
@@ -12,10 +13,11 @@ export interface CardDetails extends CardProbeDetails {
   readonly pcscError?: PcscErrorDetails;
 }
 
-// IDPrime: the card family current SITHS e-id and Efos cards are issued on [medium confidence].
+// The ATR names the chip, not the card: an IDPrime chip is on SITHS and Efos cards, but also on
+// national ID cards and others. Whether it is a SITHS card is card-cert's verdict, from the certificates.
 const FAMILY: Record<CardFamily, Localized> = {
-  idprime: msg('korttypen för SITHS- och Efos-kort', 'the card type of SITHS and Efos cards'),
-  telia: msg('äldre SITHS-kort eller Telia e-legitimation', 'an older SITHS card or a Telia e-ID'),
+  idprime: msg('ett Thales IDPrime-kort; om det är ett SITHS-kort visar kontrollen card-cert', 'a Thales IDPrime card; whether it is a SITHS card shows in card-cert'),
+  telia: msg('ett Telia EID-kort: äldre SITHS-kort eller Telia e-legitimation', 'a Telia EID card: an older SITHS card or a Telia e-ID'),
   'gemalto-pki': msg('kort för e-legitimation, PKCS#15', 'an e-ID card, PKCS#15'),
   bank: msg('bankkort med BankID, inte ett SITHS-kort', 'a bank card with BankID, not a SITHS card'),
 };
@@ -62,9 +64,21 @@ export const cardProbe: Probe<CardDetails> = {
       const failure = pcscFailure(err, ctx.system.platform.os);
       return { ...failure, details: { cards: [], ...failure.details } };
     }
-    return judge(cards);
+    return judge(await withListNames(cards, ctx.system.fs));
   },
 };
+
+/** Name the cards our table does not know from pcsc-tools' list, read only when there is such a card. */
+async function withListNames(cards: CardSeen[], fs: Parameters<typeof loadSmartcardList>[0]): Promise<CardSeen[]> {
+  if (!cards.some((c) => !c.cardType && c.atr)) return cards;
+  const list = await loadSmartcardList(fs);
+  if (!list) return cards;
+  return cards.map((card) => {
+    if (card.cardType || !card.atr) return card;
+    const entry = lookUpAtr(list, card.atr);
+    return entry ? { ...card, looksLike: entry.descriptions.slice(0, 2).join('; ') } : card;
+  });
+}
 
 /** What is in one reader: undefined when it is empty (or the card left while we looked). */
 async function checkCard(context: PcscContext, reader: ReaderState, call: PcscCallOptions): Promise<CardSeen | undefined> {
@@ -110,7 +124,15 @@ function describe(card: CardSeen): Localized {
   const reader = displayReaderName(card.reader);
   const atr = { sv: card.atr || 'saknas', en: card.atr || 'none' };
   if (card.state === 'mute') return msg(`Kortet i ”${reader}” svarar inte (ATR ${atr.sv}).`, `The card in “${reader}” does not answer (ATR ${atr.en}).`);
-  if (!card.cardType || !card.family) return msg(`Okänt kort i ”${reader}” (ATR ${atr.sv}).`, `Unknown card in “${reader}” (ATR ${atr.en}).`);
+  if (!card.cardType || !card.family) {
+    if (card.looksLike) {
+      return msg(
+        `Kort i ”${reader}” som enligt pcsc-tools kortlista ser ut som: ${card.looksLike} (ATR ${atr.sv}). Det är inget SITHS-kort.`,
+        `Card in “${reader}” that, by pcsc-tools' list of cards, looks like: ${card.looksLike} (ATR ${atr.en}). It is not a SITHS card.`,
+      );
+    }
+    return msg(`Okänt kort i ”${reader}” (ATR ${atr.sv}).`, `Unknown card in “${reader}” (ATR ${atr.en}).`);
+  }
   const family = FAMILY[card.family];
   return msg(`Kort i ”${reader}”: ${card.cardType} (${family.sv}), ATR ${atr.sv}.`, `Card in “${reader}”: ${card.cardType} (${family.en}), ATR ${atr.en}.`);
 }
@@ -129,6 +151,7 @@ function notesFor(cards: readonly CardSeen[]): Localized[] {
 function brief(card: CardSeen): Localized {
   const reader = displayReaderName(card.reader);
   if (card.state === 'mute') return msg(`ett kort som inte svarar i ”${reader}”`, `a card that does not answer in “${reader}”`);
+  if (!card.cardType && card.looksLike) return msg(`${card.looksLike} i ”${reader}”`, `${card.looksLike} in “${reader}”`);
   if (!card.cardType) return msg(`ett okänt kort i ”${reader}”`, `an unknown card in “${reader}”`);
   return msg(`${card.cardType} i ”${reader}”`, `${card.cardType} in “${reader}”`);
 }

@@ -62,11 +62,24 @@ export function adviceOf(verdict: Verdict, items: readonly JudgedCertificate[], 
           ),
         );
         break;
-      case 'unknown-issuer':
+      case 'not-siths':
+        sentences.push(
+          source === 'card'
+            ? msg(
+                'Sätt i ditt SITHS- eller Efos-kort i stället: tjänstekortet du fått av din arbetsgivare, oftast med foto och arbetsgivarens namn. Id-kort, körkort och bankkort fungerar inte för SITHS-inloggning.',
+                'Put your SITHS or Efos card in instead: the staff card your employer gave you, usually with your photo and the employer\'s name. ID cards, driving licences and bank cards do not work for SITHS logins.',
+              )
+            : msg(
+                'Exportera legitimeringscertifikatet från ditt SITHS- eller Efos-kort och kör igen.',
+                'Export the authentication certificate from your SITHS or Efos card and run again.',
+              ),
+        );
+        break;
+      case 'function-certificate':
         sentences.push(
           msg(
-            'Certifikatet kommer inte från SITHS, Efos eller Telia, så SITHS-inloggningar godtar det troligen inte. Kontrollera att det är rätt kort (eller rätt fil).',
-            'The certificate is not from SITHS, Efos or Telia, so SITHS logins will most likely not accept it. Check that it is the right card (or the right file).',
+            'Ett funktionscertifikat identifierar ett system, inte dig. För att logga in behövs ditt eget SITHS- eller Efos-kort med personcertifikat. Är det här ett kort, kontrollera att det är ditt eget tjänstekort och inte ett systemkort.',
+            'A function certificate identifies a system, not you. To log in you need your own SITHS or Efos card with its person certificate. If this is a card, check that it is your own staff card and not a system card.',
           ),
         );
         break;

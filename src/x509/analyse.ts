@@ -1,5 +1,6 @@
 import { attributeValue, type CertificateFacts, type NameAttribute } from './facts.js';
-import { EFOS_POLICY_ARC, FAMILY_RULES, HSA_ID, OID, PERSONAL_NUMBER, RESERVE_CARD_CA, TEST_PREFIX, type Family } from './known-cas.js';
+import { knownCaOf, type CaUse, type TestMarker } from './ca-table.js';
+import { EFOS_POLICY_ARC, HSA_ID, OID, PERSONAL_NUMBER, type Family } from './known-cas.js';
 
 export type Validity = 'valid' | 'expired' | 'not-yet-valid';
 export type Purpose = 'authentication' | 'signature' | 'encryption';
@@ -20,10 +21,18 @@ export interface CertificateAnalysis {
   /** Whole days until it becomes valid, rounded up; 0 once valid. */
   readonly daysUntilValid: number;
   readonly family: Family;
-  /** Issued in a TEST hierarchy. */
+  /** Issued in a test hierarchy (TEST, PP, SAT, SYSTEMTEST). */
   readonly test: boolean;
+  /** How the hierarchy's CA names mark it as test, when they do. */
+  readonly testMarker?: TestMarker;
   /** Issued by a level 2 CA: a reserve card. */
   readonly reserveCard: boolean;
+  /**
+   * Whom the issuing CA certifies: persons (a card holder who can log in), functions
+   * (systems and servers, which cannot log a person in), or not known. For a CA
+   * certificate, its own use ('root' for a root).
+   */
+  readonly issuedFor: CaUse;
   readonly role: 'ca' | 'end-entity';
   readonly selfSigned: boolean;
   readonly purposes: readonly Purpose[];
@@ -52,16 +61,17 @@ export function analyseCertificate(facts: CertificateFacts, now: Date, issuerCha
   const role = facts.isCa || facts.keyUsage?.includes('keyCertSign') || selfSigned ? 'ca' : 'end-entity';
   // A CA's own name says most about its hierarchy; an end entity's names a person.
   const chain = role === 'ca' ? [facts.subject, ...issuerChain] : issuerChain;
-  const { family, test } = familyOf(chain, facts.policies);
-  const issuerCn = (attributeValue(facts.issuer, 'CN') ?? '').replace(TEST_PREFIX, '');
+  const { family, marker, use, level } = familyOf(chain, facts.policies);
   return {
     facts,
     validity,
     daysLeft: daysCeil(facts.notAfter.getTime() - t),
     daysUntilValid: Math.max(0, daysCeil(facts.notBefore.getTime() - t)),
     family,
-    test,
-    reserveCard: role === 'end-entity' && RESERVE_CARD_CA.test(issuerCn),
+    test: marker !== undefined,
+    ...(marker ? { testMarker: marker } : {}),
+    reserveCard: role === 'end-entity' && level === 2,
+    issuedFor: use,
     role,
     selfSigned,
     purposes: role === 'ca' ? [] : purposesOf(facts),
@@ -88,18 +98,30 @@ export function sameName(a: readonly NameAttribute[], b: readonly NameAttribute[
   return a.length === b.length && a.every((x, i) => x.oid === b[i]!.oid && x.value.toLowerCase() === b[i]!.value.toLowerCase());
 }
 
-function familyOf(chain: readonly (readonly NameAttribute[])[], policies: readonly string[]): { family: Family; test: boolean } {
-  let family: Family | undefined;
-  let test = false;
+/**
+ * The family of the nearest CA name in the chain that the CA table knows, with the use and
+ * level of the nearest known CA (the issuer decides what an end entity is for) and the
+ * first test marker anywhere in the chain. A "TEST" prefix marks a test hierarchy even
+ * under names the table does not know.
+ */
+function familyOf(
+  chain: readonly (readonly NameAttribute[])[],
+  policies: readonly string[],
+): { family: Family; marker?: TestMarker; use: CaUse; level?: 2 | 3 } {
+  let found: { family: Family; use: CaUse; level?: 2 | 3 } | undefined;
+  let marker: TestMarker | undefined;
   for (const name of chain) {
     const cn = attributeValue(name, 'CN') ?? '';
-    const organization = attributeValue(name, 'O') ?? '';
-    if (TEST_PREFIX.test(cn)) test = true;
-    const bare = cn.replace(TEST_PREFIX, '');
-    family ??= FAMILY_RULES.find((r) => r.commonName?.test(bare) || r.organization?.test(organization))?.family;
+    const known = knownCaOf(cn, attributeValue(name, 'O') ?? '');
+    if (known) {
+      found ??= { family: known.ca.family, use: known.ca.use, ...(known.ca.level ? { level: known.ca.level } : {}) };
+      marker ??= known.marker;
+    } else if (/^(SYSTEM)?TEST\b/i.test(cn)) {
+      marker ??= /^SYSTEMTEST/i.test(cn) ? 'SYSTEMTEST' : 'TEST';
+    }
   }
-  if (!family && policies.some((p) => p.startsWith(EFOS_POLICY_ARC))) family = 'efos';
-  return { family: family ?? 'other', test };
+  if (!found && policies.some((p) => p.startsWith(EFOS_POLICY_ARC))) found = { family: 'efos', use: 'unknown' };
+  return { family: 'other', use: 'unknown', ...found, ...(marker ? { marker } : {}) };
 }
 
 function purposesOf(facts: CertificateFacts): Purpose[] {

@@ -33,10 +33,15 @@ const FAMILY_NAMES: Record<Family, Localized> = {
   other: msg('okänd utfärdare', 'unknown issuer'),
 };
 
-/** "SITHS e-id", "TEST SITHS e-id": a TEST hierarchy is always named, the way its CAs are. */
+/**
+ * "SITHS e-id", "TEST SITHS e-id", "TEST SITHS e-id (PP)": a test hierarchy is always
+ * named loudly with TEST first, and with the CA names' own marker (PP, SAT, SYSTEMTEST) after.
+ */
 export function familyName(a: CertificateAnalysis): Localized {
   const name = FAMILY_NAMES[a.family];
-  return a.test ? msg(`TEST ${name.sv}`, `TEST ${name.en}`) : name;
+  if (!a.test) return name;
+  const marker = a.testMarker && a.testMarker !== 'TEST' ? ` (${a.testMarker})` : '';
+  return msg(`TEST ${name.sv}${marker}`, `TEST ${name.en}${marker}`);
 }
 
 const PURPOSE_WORDS: Record<Purpose, Localized> = {
@@ -173,7 +178,7 @@ export function markOf(item: JudgedCertificate, ctx: LineContext): Mark {
   const a = item.analysis;
   if (a.validity !== 'valid') return '[✗]';
   if (a.role === 'ca') return '[-]';
-  if (a.anomalies.length > 0 || a.daysLeft <= ctx.expiryWarnDays || a.family === 'other') return '[!]';
+  if (a.anomalies.length > 0 || a.daysLeft <= ctx.expiryWarnDays || a.family === 'other' || a.issuedFor === 'function') return '[!]';
   return '[✓]';
 }
 
@@ -212,6 +217,7 @@ export function certificateLine(item: JudgedCertificate, ctx: LineContext): Loca
   const identity = identityWords(a);
   if (identity) parts.push(identity);
   if (a.reserveCard) parts.push(msg('reservkort (nivå 2)', 'reserve card (level 2)'));
+  if (a.role === 'end-entity' && a.issuedFor === 'function') parts.push(msg('funktionscertifikat (system, inte person)', 'function certificate (a system, not a person)'));
   parts.push(familyName(a));
   if (a.role === 'ca') parts.push(same(`“${attributeValue(a.facts.subject, 'CN') ?? dnText(a.facts.subject)}”`));
   const holder = [holderName(a), identityValue(a)].filter((x): x is string => x !== undefined);

@@ -63,6 +63,8 @@ export type CertificateDetails =
       readonly parser: CertificateAnalysis['facts']['parser'];
       readonly family: CertificateAnalysis['family'];
       readonly test: boolean;
+      readonly testMarker: CertificateAnalysis['testMarker'] | null;
+      readonly issuedFor: CertificateAnalysis['issuedFor'];
       readonly reserveCard: boolean;
       readonly role: CertificateAnalysis['role'];
       readonly selfSigned: boolean;
@@ -140,6 +142,8 @@ export function certificateDetails(item: JudgedCertificate): CertificateDetails 
     parser: f.parser,
     family: a.family,
     test: a.test,
+    testMarker: a.testMarker ?? null,
+    issuedFor: a.issuedFor,
     reserveCard: a.reserveCard,
     role: a.role,
     selfSigned: a.selfSigned,

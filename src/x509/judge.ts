@@ -54,13 +54,16 @@ export type Reason =
   | 'expired'
   | 'not-yet-valid'
   | 'no-authentication-certificate'
+  /** The certificate that would log in comes from neither SITHS, Efos nor Telia: another card (or file). */
+  | 'not-siths'
+  /** The only authentication certificate is a function (system, server) certificate: it cannot log a person in. */
+  | 'function-certificate'
   | 'expiring'
   | 'reserve-card'
-  | 'unknown-issuer'
   | 'implausible-certificate'
   | 'unreadable-certificates';
 
-export const FAILING_REASONS: readonly Reason[] = ['expired', 'not-yet-valid', 'no-authentication-certificate'];
+export const FAILING_REASONS: readonly Reason[] = ['expired', 'not-yet-valid', 'no-authentication-certificate', 'not-siths', 'function-certificate'];
 
 export interface Verdict {
   readonly status: 'pass' | 'warn' | 'fail';
@@ -73,11 +76,13 @@ export interface Verdict {
 
 /**
  * The verdict over one card's certificates (or the files given): SITHS logins
- * need an authentication certificate, HSA-id based by preference, personal-
- * number based as the fallback. That certificate decides: expired, not yet
- * valid or missing fails; expiring soon, a reserve card, an unknown issuer,
- * or anything in the set that could not be read or looks
- * implausible warns.
+ * need a person's authentication certificate from SITHS, Efos (or Telia),
+ * HSA-id based by preference, personal-number based as the fallback. That
+ * certificate decides: missing, from another issuer (another card), a function
+ * certificate, expired or not yet valid fails; expiring soon, a reserve card,
+ * or anything in the set that could not be read or looks implausible warns.
+ * A card without a signature certificate is normal (new SITHS eID Portal
+ * cards carry only the authentication certificate) and is not judged.
  */
 export function judge(items: readonly JudgedCertificate[], options: VerdictOptions): Verdict {
   const analysed = items.filter(isAnalysed);
@@ -87,19 +92,24 @@ export function judge(items: readonly JudgedCertificate[], options: VerdictOptio
     const a = deciding.analysis;
     if (a.validity === 'valid' && a.daysLeft <= options.expiryWarnDays) warnings.push('expiring');
     if (a.reserveCard) warnings.push('reserve-card');
-    if (a.family === 'other') warnings.push('unknown-issuer');
   }
   if (analysed.some((c) => c.analysis.anomalies.length > 0)) warnings.push('implausible-certificate');
   if (analysed.length < items.length) warnings.push('unreadable-certificates');
 
   const fallbackToPersonalNumber = deciding?.analysis.identity === 'personal-number';
+  // What the certificate is decides before when it is valid: a bank card's certificate that
+  // is valid is still not a SITHS login.
   const failure: Reason | undefined = !deciding
     ? 'no-authentication-certificate'
-    : deciding.analysis.validity === 'expired'
+    : deciding.analysis.family === 'other'
+      ? 'not-siths'
+      : deciding.analysis.issuedFor === 'function'
+        ? 'function-certificate'
+        : deciding.analysis.validity === 'expired'
       ? 'expired'
-      : deciding.analysis.validity === 'not-yet-valid'
-        ? 'not-yet-valid'
-        : undefined;
+        : deciding.analysis.validity === 'not-yet-valid'
+          ? 'not-yet-valid'
+          : undefined;
   if (failure) return { status: 'fail', reasons: [failure, ...warnings], deciding, fallbackToPersonalNumber };
   if (warnings.length > 0) return { status: 'warn', reasons: warnings, deciding, fallbackToPersonalNumber };
   return { status: 'pass', reasons: ['valid'], deciding, fallbackToPersonalNumber };
@@ -108,6 +118,7 @@ export function judge(items: readonly JudgedCertificate[], options: VerdictOptio
 const IDENTITY_RANK = { 'hsa-id': 0, 'personal-number': 1, other: 2, none: 2 } as const;
 
 /**
+ * A person's certificate from a known issuer before anything else; then
  * HSA-id based before personal-number based (SITHS services want the HSA-id);
  * within a kind, the best standing: valid on an ordinary card, valid on a
  * reserve card, not yet valid, expired; plausible before odd; real before
@@ -118,6 +129,8 @@ function pickAuthenticationCertificate(analysed: readonly AnalysedCertificate[])
   const standing = (a: CertificateAnalysis): number =>
     a.validity === 'valid' ? (a.reserveCard ? 1 : 0) : a.validity === 'not-yet-valid' ? 2 : 3;
   const rank = (c: AnalysedCertificate): number[] => [
+    c.analysis.family === 'other' ? 1 : 0,
+    c.analysis.issuedFor === 'function' ? 1 : 0,
     IDENTITY_RANK[c.analysis.identity],
     standing(c.analysis),
     c.analysis.anomalies.length > 0 ? 1 : 0,

@@ -12,50 +12,37 @@
  *            (KB 287547): smart card logon and document signing.
  */
 
-/** A certificate hierarchy a card certificate can come from. */
-export type Family = 'siths-e-id' | 'siths-legacy' | 'efos' | 'telia' | 'other';
-
-interface FamilyRule {
-  readonly family: Exclude<Family, 'other'>;
-  /** Matched against the common name of a CA in the chain, after any "TEST" prefix is taken off. */
-  readonly commonName?: RegExp;
-  /** Matched against the organisation of a CA in the chain. */
-  readonly organization?: RegExp;
-}
-
-/** First match wins; checked for each CA name in the chain, nearest first. */
-export const FAMILY_RULES: readonly FamilyRule[] = [
-  // [design, high] Current hierarchy: root "SITHS e-id Root CA v2"; issuing "SITHS e-id Person
-  // HSA-id 3 CA v1", "... Person ID 3 CA v1", "... Person ID Mobile CA v1", "... Person HSA-id 2
-  // CA v1", "... Person ID 2 CA v1", "SITHS e-id Function CA v1". Public code also shows
-  // "SITHS e-id Person CA v2". Any "SITHS e-id ..." name counts, so new issuing CAs do too.
-  { family: 'siths-e-id', commonName: /^SITHS e-id\b/i },
-  // [design, high] Older hierarchy: "SITHS Root CA v1" -> "SITHS Type 1 CA v1", "SITHS Type 3 CA v1";
-  // and "SITHS CA v3".
-  { family: 'siths-legacy', commonName: /^SITHS (Root CA v1|Type [1-3] CA v\d+|CA v\d+)$/i },
-  // [design, high] Efos is issued under Försäkringskassan's CA.
-  { family: 'efos', commonName: /\bEfos\b|Försäkringskassan/i, organization: /Försäkringskassan/i },
-  // [design] Telia's e-legitimation CAs ("Telia e-legitimation CA", older "TeliaSonera ...").
-  { family: 'telia', commonName: /\bTelia(Sonera)?\b/i, organization: /\bTelia(Sonera)?\b/i },
-];
+export type { Family } from './ca-table.js';
 
 /** [design, high] Efos certificates carry Försäkringskassan's CPS OID 1.2.752.146.200.3.1.0.0; its arc identifies Efos even under an unknown CA name. */
 export const EFOS_POLICY_ARC = '1.2.752.146.200.3.';
 
-/** [design, high] Test hierarchies are named like the real ones with a "TEST" prefix ("TEST SITHS e-id Root CA v2"). */
-export const TEST_PREFIX = /^TEST\b[\s_-]*/i;
+/**
+ * HSA-ids, as the subject serialNumber of SITHS certificates carries them:
+ *  - a person or unit: the organisation's number after "SE" (ten digits), a dash and the
+ *    person's part: "SE2321000016-xxxx" [design, medium];
+ *  - test and service ids seen in public Inera-related code: "TSTNMT2321000156-1019" (test
+ *    organisation "Nordic MedTest", issuer "SITHS Type 1 CA v1 PP"), "HSATEST2-DGQ",
+ *    "T-SERVICES-SE165565594230-1110", "HSASERVICES-100S" [design, high; webcert].
+ * The shape: an upper-case prefix of letters (optionally dash-joined with "SE" and digits),
+ * then a dash and an alphanumeric part, or the SE form.
+ */
+const HSA_ID_SOURCE = String.raw`(?:SE\d{10}|TSTNMT\d{10}|HSATEST\d*|HSASERVICES|T-SERVICES-SE\d{10,12})-[A-Za-z0-9]{1,20}`;
+export const HSA_ID = new RegExp(`^${HSA_ID_SOURCE}$`, 'i');
 
 /**
- * [design, high] Level 2 issuing CAs are used for reserve cards (temporary cards,
- * lower assurance): "SITHS e-id Person HSA-id 2 CA v1", "SITHS e-id Person ID 2 CA v1".
+ * Every HSA-id inside free text (global): for the redaction safety net in src/personal.ts.
+ * Word boundaries on both sides, so "XSE2321000016-1" or "-1019abc…" parts of longer tokens
+ * are not taken for one.
  */
-export const RESERVE_CARD_CA = /\bPerson (HSA-id|ID) 2 CA v\d+\b/i;
+export function hsaIdPattern(): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9-])${HSA_ID_SOURCE}(?![A-Za-z0-9])`, 'gi');
+}
 
-/**
- * [design, medium] The HSA-id is in the subject serialNumber: the organisation's
- * number after "SE" (ten digits), a dash and the person's part ("SE2321000016-xxxx").
- */
-export const HSA_ID = /^SE\d{10}-[A-Za-z0-9]+$/i;
+/** True when the text is one HSA-id, of any of the forms above. */
+export function isHsaId(text: string): boolean {
+  return HSA_ID.test(text.trim());
+}
 
 /** A Swedish personal or coordination number, with or without century and separator. */
 export const PERSONAL_NUMBER = /^(?:19|20)?\d{6}[-+]?\d{4}$/;
@@ -82,7 +69,7 @@ export const EKU_NAMES: Readonly<Record<string, string>> = {
 
 /** Certificate policy OIDs by name, for reports. */
 export const POLICY_NAMES: Readonly<Record<string, string>> = {
-  '1.2.752.146.200.3.1.0.0': 'Efos CPS (Försäkringskassan)', // [design, high]
+  '1.2.752.146.200.3.1.0.0': 'Efos CPS (Försäkringskassan)', // [design, high]; Efos CPS v1.1.0 (repository.efos.se)
   '2.5.29.32.0': 'anyPolicy', // [rfc5280]
 };
 

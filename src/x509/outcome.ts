@@ -65,6 +65,8 @@ function decidingPhrase(a: CertificateAnalysis): Localized {
 function summaryOf(verdict: Verdict, items: readonly JudgedCertificate[], source: CertificateSet['source'], lines: LineContext): Localized {
   const d = verdict.deciding?.analysis;
   if (!d) return cat(missingSummary(items, source, lines), ...extraSentences(verdict, items, lines));
+  if (verdict.reasons[0] === 'not-siths') return cat(notSithsSummary(d, source), ...extraSentences(verdict, items, lines));
+  if (verdict.reasons[0] === 'function-certificate') return cat(functionSummary(d), ...extraSentences(verdict, items, lines));
   const phrase = decidingPhrase(d);
   const until = dateOf(d.facts.notAfter);
   let main: Localized;
@@ -92,6 +94,38 @@ function summaryOf(verdict: Verdict, items: readonly JudgedCertificate[], source
       : msg(' Det finns inget legitimeringscertifikat med HSA-id.', ' There is no HSA-id based authentication certificate.');
   const loud = d.test ? msg('TESTCERTIFIKAT: ', 'TEST CERTIFICATE: ') : undefined;
   return cat(loud, main, fallback, ...extraSentences(verdict, items, lines));
+}
+
+/** "CN “X”, O “Y”": who issued a certificate, in the words on it. */
+function issuerText(a: CertificateAnalysis): string {
+  const cn = attributeValue(a.facts.issuer, 'CN');
+  const o = attributeValue(a.facts.issuer, 'O');
+  if (cn && o && !cn.includes(o)) return `${cn}, ${o}`;
+  return cn ?? o ?? '?';
+}
+
+/** Not a SITHS card: say where its certificates come from, in words a card holder understands. */
+function notSithsSummary(a: CertificateAnalysis, source: CertificateSet['source']): Localized {
+  const issuer = issuerText(a);
+  return source === 'card'
+    ? msg(
+        `Det här är inget SITHS- eller Efos-kort: certifikaten på det kommer från ”${issuer}”. Det är troligen ett annat kort ur plånboken (id-kort, bankkort eller liknande).`,
+        `This is not a SITHS or Efos card: its certificates come from “${issuer}”. It is most likely another card from the wallet (an ID card, bank card or the like).`,
+      )
+    : msg(
+        `Certifikatet kommer inte från SITHS eller Efos utan från ”${issuer}” och kan inte användas för SITHS-inloggning.`,
+        `The certificate is not from SITHS or Efos but from “${issuer}”, and cannot be used for a SITHS login.`,
+      );
+}
+
+/** A function (system, server) certificate: what it is, and that no person can log in with it. */
+function functionSummary(a: CertificateAnalysis): Localized {
+  const issuer = attributeValue(a.facts.issuer, 'CN') ?? '?';
+  const loud = a.test ? msg('TESTCERTIFIKAT: ', 'TEST CERTIFICATE: ') : msg('', '');
+  return msg(
+    `${loud.sv}Det här är ett funktionscertifikat (för ett system eller en server, utfärdat av ”${issuer}”), inte en persons certifikat: det går inte att logga in som person med det.`,
+    `${loud.en}This is a function certificate (for a system or server, issued by “${issuer}”), not a person's certificate: it cannot be used to log in as a person.`,
+  );
 }
 
 function missingSummary(items: readonly JudgedCertificate[], source: CertificateSet['source'], lines: LineContext): Localized {
@@ -123,17 +157,11 @@ function missingSummary(items: readonly JudgedCertificate[], source: Certificate
 /** One short sentence for each warning that is not already in the main sentence. */
 function extraSentences(verdict: Verdict, items: readonly JudgedCertificate[], lines: LineContext): Localized[] {
   const out: Localized[] = [];
-  const d = verdict.deciding?.analysis;
   for (const reason of verdict.reasons) {
     switch (reason) {
       case 'reserve-card':
         out.push(msg(' Det är ett reservkort (nivå 2).', ' It is a reserve card (level 2) certificate.'));
         break;
-      case 'unknown-issuer': {
-        const issuer = (d && attributeValue(d.facts.issuer, 'CN')) ?? '?';
-        out.push(msg(` Utfärdaren, ”${issuer}”, är varken SITHS, Efos eller Telia.`, ` Its issuer, “${issuer}”, is not SITHS, Efos or Telia.`));
-        break;
-      }
       case 'implausible-certificate': {
         const odd = items.filter((i): i is AnalysedCertificate => isAnalysed(i) && i.analysis.anomalies.length > 0);
         const where = listOfPlaces(odd, lines);

@@ -73,3 +73,36 @@ describe('known ATRs', () => {
     }
   });
 });
+
+describe('the ATR names the chip, not the card (real ATRs from pcsc-tools smartcard_list.txt)', () => {
+  it('names the T=1 IDPrime 930/3930 ATRs as such, not as an MD 940 (eToken 5110)', () => {
+    for (const atr of [
+      '3B FF 96 00 00 81 31 FE 43 80 31 80 65 B0 84 61 60 FB 12 0F FD 82 90 00 0C',
+      '3B FF 94 00 00 81 31 FE 43 80 31 80 65 B0 84 61 60 FB 12 0F FD 82 90 00 0E',
+      '3B FF 97 00 00 81 31 FE 43 80 31 80 65 B0 84 61 60 FB 12 0F FD 82 90 00 0D',
+    ]) {
+      expect(identifyAtr(hex(atr)), atr).toMatchObject({ name: 'Thales IDPrime 930/3930', family: 'idprime' });
+    }
+    expect(identifyAtr(hex('3B FF 96 00 00 81 31 FE 43 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00 00'))?.name).toBe('Thales IDPrime MD 940 (eToken 5110)');
+  });
+
+  it('recognises the contactless IDPrime ATRs', () => {
+    for (const atr of ['3B 8F 80 01 80 31 80 65 B0 84 23 27 E5 12 0F FE 82 90 00 7E', '3B 8F 80 01 80 31 80 65 B0 84 61 60 FB 12 0F FD 82 90 00 66', '3B 8F 80 01 80 31 80 65 B0 85 03 00 EF 12 0F FE 82 90 00 72']) {
+      expect(identifyAtr(hex(atr)), atr).toMatchObject({ name: 'Thales IDPrime (contactless)', family: 'idprime' });
+    }
+  });
+
+  it('Swedish ID cards, the Skatteverket ID card and MCA cards carry the same chip: named IDPrime, never SITHS', () => {
+    for (const atr of [
+      '3B 7F 96 00 00 80 31 80 65 B0 85 02 01 F3 12 0F FF 82 90 00', // Swedish National Identity Card (eID)
+      '3B 7F 96 00 00 80 31 80 65 B0 85 03 00 EF 12 0F FF 82 90 00', // Swedish ID card from Skatteverket
+      '3B 7F 96 00 00 80 31 80 65 B0 85 03 00 EF 12 02 F0 82 90 00', // Swedish MCA (eID)
+      '3B 7F 96 00 00 80 31 80 65 B0 85 04 00 11 12 0F FF 82 90 00', // Swedish national ID card (eID)
+    ]) {
+      const known = identifyAtr(hex(atr));
+      expect(known?.family, atr).toBe('idprime');
+      expect(known?.name, atr).toMatch(/^Thales IDPrime/);
+      expect(known?.name, atr).not.toMatch(/SITHS|Efos/);
+    }
+  });
+});

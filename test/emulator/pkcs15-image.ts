@@ -6,10 +6,11 @@ import { df, ef, type CardFile, type DedicatedFile } from './iso7816-card.js';
 /** The PKCS#15 application identifier (ISO/IEC 7816-15). */
 export const PKCS15_AID = Buffer.from('A000000063504B43532D3135', 'hex');
 
-/** The emulated SITHS TEST card answers like a Thales IDPrime 940, the card type of SITHS cards. */
+/** The emulated SITHS TEST card answers like a Thales IDPrime 940, the chip SITHS cards use (among others). */
 export const SITHS_TEST_ATR = Buffer.from('3B7F96000080318065B0855956FB120FFE829000', 'hex');
 /** An ATR no table knows (a Schlumberger Multiflex). */
-export const UNKNOWN_ATR = Buffer.from('3B021450', 'hex');
+// In neither our ATR table nor pcsc-tools' smartcard_list.txt (3B 02 14 50 is a Schlumberger Multiflex there).
+export const UNKNOWN_ATR = Buffer.from('3B029951', 'hex');
 /** 40 bytes: longer than ISO 7816-3 allows, so vpcd cannot power the card up and pcscd reports it mute. */
 export const TOO_LONG_ATR = Buffer.concat([Buffer.from([0x3b, 0x7f]), Buffer.alloc(38, 0x11)]);
 
@@ -40,6 +41,8 @@ export interface SithsCardOptions {
   readonly replace?: Readonly<Record<number, Buffer>>;
   /** The card holder's certificates, by TEST PKI name and label (default: the valid HSA-id and personal-number pairs). */
   readonly holder?: readonly { readonly name: string; readonly label: string }[];
+  /** The CA certificates in the trusted directory, by TEST PKI name and label (default: the TEST SITHS e-id root and person CAs). */
+  readonly authorities?: readonly { readonly name: string; readonly label: string }[];
 }
 
 const APP_FID = 0x5015;
@@ -63,6 +66,21 @@ const CA_CERTIFICATES = [
 
 const fid = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
 const path = (...fids: number[]): Buffer => Buffer.concat(fids.map(fid));
+
+/**
+ * Another card from the wallet: the same chip (an IDPrime ATR) and PKCS#15 layout, but a
+ * national-ID-like TEST hierarchy that is neither SITHS nor Efos.
+ */
+export const NATIONAL_ID_CARD: SithsCardOptions = {
+  holder: [
+    { name: 'card-national-id-auth', label: 'Legitimering' },
+    { name: 'card-national-id-sign', label: 'Underskrift' },
+  ],
+  authorities: [
+    { name: 'national-id-root', label: 'TEST Nationellt ID-kort Root CA' },
+    { name: 'national-id-ca', label: 'TEST Nationellt ID-kort CA v1' },
+  ],
+};
 
 /** One X.509 certificate object of a certificate directory file (ISO/IEC 7816-15 CertificateType). */
 export function certificateObject(entry: { label: string; id: Buffer; authority: boolean; path: Buffer; index?: number; length?: number }): Buffer {
@@ -99,7 +117,7 @@ export function sithsTestCard(options: SithsCardOptions = {}): SithsCardImage {
   const trusted: Buffer[] = [];
   const caFile: Buffer[] = [];
   let offset = 0;
-  for (const c of CA_CERTIFICATES) {
+  for (const c of options.authorities ?? CA_CERTIFICATES) {
     const certificate = pki.der(c.name);
     const id = createHash('sha1').update(certificate).digest();
     certificates.push({ name: c.name, label: c.label, id: id.toString('hex').toUpperCase(), authority: true, source: 'trusted', der: certificate });

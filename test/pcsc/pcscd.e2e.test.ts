@@ -71,7 +71,7 @@ describeWith('PC/SC checks against a private pcscd with the vpcd reader and our 
     try {
       const { code, checks } = await check();
       expect(code).toBe(0);
-      expect(checks.card).toMatchObject({ status: 'warn', summary: `Unknown card in “${bench.reader(0)}” (ATR 3B 02 14 50).` });
+      expect(checks.card).toMatchObject({ status: 'warn', summary: `Unknown card in “${bench.reader(0)}” (ATR 3B 02 99 51).` });
     } finally {
       await bench.remove(inserted);
     }
@@ -86,7 +86,7 @@ describeWith('PC/SC checks against a private pcscd with the vpcd reader and our 
       expect(checks.card!.summary).toBe(`2 cards: Thales IDPrime 940 in “${bench.reader(0)}”, an unknown card in “${bench.reader(1)}”.`);
       expect(checks.card!.details.cards.map((c: { reader: string; atr: string }) => [c.reader, c.atr])).toEqual([
         [bench.reader(0), SITHS_ATR_TEXT],
-        [bench.reader(1), '3B 02 14 50'],
+        [bench.reader(1), '3B 02 99 51'],
       ]);
     } finally {
       await Promise.all([bench.remove(first), bench.remove(second)]);

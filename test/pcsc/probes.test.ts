@@ -108,13 +108,13 @@ describe('card', () => {
   it('passes for a known card, reporting its ATR and type in the CardProbeDetails shape', async () => {
     const { checks } = await check({ readers: [{ name: reader, card: 'present', atr: SITHS_ATR }] });
     expect(checks.card!.status).toBe('pass');
-    expect(checks.card!.summary).toBe(`Card in “${reader}”: Thales IDPrime 940 (the card type of SITHS and Efos cards), ATR ${SITHS_ATR}.`);
+    expect(checks.card!.summary).toBe(`Card in “${reader}”: Thales IDPrime 940 (a Thales IDPrime card; whether it is a SITHS card shows in card-cert), ATR ${SITHS_ATR}.`);
     expect(checks.card!.details.cards).toEqual([{ reader, atr: SITHS_ATR, cardType: 'Thales IDPrime 940', family: 'idprime', state: 'present', protocol: 'T=1' }]);
   });
 
   it('warns about an unknown card and about a bank card', async () => {
-    const unknown = await check({ readers: [{ name: reader, card: 'present', atr: '3B 02 14 50' }] });
-    expect(unknown.checks.card).toMatchObject({ status: 'warn', summary: `Unknown card in “${reader}” (ATR 3B 02 14 50).` });
+    const unknown = await check({ readers: [{ name: reader, card: 'present', atr: '3B 02 99 51' }] });
+    expect(unknown.checks.card).toMatchObject({ status: 'warn', summary: `Unknown card in “${reader}” (ATR 3B 02 99 51).` });
     expect(unknown.checks.card!.advice).toContain('SITHS card');
     const bank = await check({ readers: [{ name: reader, card: 'present', atr: '3B 7D 96 00 00 80 31 80 65 B0 A3 11 00 C8 83 00 00 00' }] });
     expect(bank.checks.card!.status).toBe('warn');
@@ -146,7 +146,7 @@ describe('card', () => {
   });
 
   it('reports each of several cards', async () => {
-    const { checks } = await check({ readers: [{ name: 'A', card: 'present', atr: '3B 02 14 50' }, { name: 'B', card: 'present', atr: SITHS_ATR }, { name: 'C', card: 'absent' }] });
+    const { checks } = await check({ readers: [{ name: 'A', card: 'present', atr: '3B 02 99 51' }, { name: 'B', card: 'present', atr: SITHS_ATR }, { name: 'C', card: 'absent' }] });
     expect(checks.card).toMatchObject({ status: 'pass', summary: '2 cards: an unknown card in “A”, Thales IDPrime 940 in “B”.' });
     expect(checks.card!.details.cards.map((c: { reader: string }) => c.reader)).toEqual(['A', 'B']);
     expect(checks.card!.notes).toHaveLength(2);
@@ -162,7 +162,7 @@ describe('card', () => {
 
   it('speaks Swedish', async () => {
     const { checks } = await check({ readers: [{ name: reader, card: 'present', atr: SITHS_ATR }] }, ['--lang', 'sv']);
-    expect(checks.card!.summary).toBe(`Kort i ”${reader}”: Thales IDPrime 940 (korttypen för SITHS- och Efos-kort), ATR ${SITHS_ATR}.`);
+    expect(checks.card!.summary).toBe(`Kort i ”${reader}”: Thales IDPrime 940 (ett Thales IDPrime-kort; om det är ett SITHS-kort visar kontrollen card-cert), ATR ${SITHS_ATR}.`);
     expect(checks['pcsc-service']!.summary).toBe('Smartkortstjänsten svarar (pcscd).');
     const empty = await check({ readers: [] }, ['--lang', 'sv']);
     expect(empty.checks.reader!.summary).toBe('Ingen kortläsare hittades.');
