@@ -49,7 +49,8 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
     const { result, host } = await through(squid.ports.bump);
     expect(result.status, squid.log()).toBe('fail');
     expect(host.outcome).toBe('inspection');
-    expect(host.inspection?.evidence).toEqual(['untrusted-root', 'no-client-certificate-request']);
+    // squid signs the forged certificate with its root directly, and sends that root along.
+    expect(host.inspection?.evidence).toEqual(['untrusted-root', 'organisation-ca']);
     expect(result.summary.en).toContain(ORG_CA);
     expect(result.summary.sv).toContain(ORG_CA);
     expect(host.certificates?.[0]?.issuer).toContain(`CN=${ORG_CA}`);
@@ -60,15 +61,41 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
     expect(result.advice?.en).toContain('*.idp.funktionstjanster.se');
   });
 
-  it('ssl-bump with the organisation CA trusted: still TLS inspection, since no card is asked for', async () => {
-    const { host } = await runIdpTls(idp.port, {
+  it('ssl-bump with the organisation CA trusted: still TLS inspection, since a root outside Mozilla signed the server certificate', async () => {
+    const { result, host } = await runIdpTls(idp.port, {
       noProxy: false,
       proxy: proxy(squid.ports.bump),
       caFiles: [pki.path('web-root.pem'), pki.path('inspection-org-ca.pem')],
       timeoutMs: 5000,
     });
+    expect(result.status).toBe('fail');
     expect(host.chain?.trusted).toBe(true);
-    expect(host.inspection?.evidence).toEqual(['no-client-certificate-request']);
+    expect(host.outcome).toBe('inspection');
+    expect(host.inspection?.evidence).toEqual(['organisation-ca']);
+    expect(result.summary.en).toContain('TLS inspection');
+  });
+
+  it('ssl-bump asking for client certificates from its own CA, that CA trusted: TLS inspection, never a pass', async () => {
+    const { result, host } = await runIdpTls(idp.port, {
+      noProxy: false,
+      proxy: proxy(squid.ports.bumpClientCa),
+      caFiles: [pki.path('web-root.pem'), pki.path('inspection-org-ca.pem')],
+      timeoutMs: 5000,
+    });
+    expect(result.status, squid.log()).toBe('fail');
+    expect(host.outcome).toBe('inspection');
+    expect(host.clientCertificateRequest).toMatchObject({ seen: true, requested: true, cardAuthorities: [] });
+    expect(host.clientCertificateRequest?.authorities?.[0]).toContain(`CN=${ORG_CA}`);
+    expect(host.inspection?.evidence).toEqual(['organisation-ca', 'client-ca-is-servers-own']);
+    expect(result.summary.en).toContain('TLS inspection');
+    expect(result.summary.sv).toContain('TLS-inspektion');
+    expect(result.notes?.map((n) => n.en)).toContain('    None of them is a SITHS or Efos CA.');
+  });
+
+  it('ssl-bump asking for client certificates, its CA not trusted: TLS inspection', async () => {
+    const { result, host } = await through(squid.ports.bumpClientCa);
+    expect(result.status).toBe('fail');
+    expect(host.inspection?.evidence).toEqual(['untrusted-root', 'organisation-ca', 'client-ca-is-servers-own']);
   });
 
   it('a splice rule only tunnels: passes with the client CA names', async () => {

@@ -4,13 +4,15 @@ import { resolveProxy } from '../net/proxy.js';
 import { proxyForDisplay } from '../net/types.js';
 import type { HostPort } from '../options.js';
 import { judgeChain } from '../tls/chain-verdict.js';
+import { idpHostEntry } from '../tls/idp-hosts.js';
 import { TlsProbeError } from '../tls/errors.js';
 import { chainDetails, hostNotes, requestDetails, type HostDetails } from '../tls/evidence.js';
 import { judgeFailure } from '../tls/failure-verdict.js';
 import { findRootInOsStore } from '../tls/os-store.js';
 import { caFilesOf, type CaFiles } from '../net/trust.js';
 import { mozillaAnchors, TrustStore } from '../tls/trust.js';
-import { analyseChain, readCertificates } from '../tls/verify.js';
+import type { PresentedHandshake } from '../tls/types.js';
+import { analyseChain, isSelfSigned, readCertificates, type PresentedCertificate } from '../tls/verify.js';
 
 export interface IdpTlsDetails {
   readonly hosts: readonly HostDetails[];
@@ -99,7 +101,7 @@ async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStor
     return { ...judged, notes: hostNotes(details), details };
   }
 
-  const presented = readCertificates(handshake.certificates);
+  const presented = withoutStoreRoot(readCertificates(handshake.certificates), handshake, store);
   const chain = analyseChain(presented, host, store, ctx.system.clock.now());
   const lastOnPath = presented[chain.path.at(-1) ?? 0]?.x509;
   const osStore =
@@ -111,6 +113,7 @@ async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStor
         )
       : undefined;
   const judged = judgeChain({ host, handshake, presented, chain, osStore });
+  const entry = idpHostEntry(host);
   const details: HostDetails = {
     host,
     port,
@@ -127,8 +130,20 @@ async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStor
     ...(judged.evidence.length > 0 ? { inspection: { evidence: judged.evidence, product: judged.product } } : {}),
     osStore,
     clientCertificateRequest: requestDetails(handshake),
+    ...(entry ? { loginMethods: entry.methods } : {}),
     timings: { connectMs: Math.round(handshake.connectMs), handshakeMs: Math.round(handshake.handshakeMs) },
     bytesRead: handshake.bytesRead,
   };
   return { status: judged.status, summary: judged.summary, advice: judged.advice, notes: hostNotes(details, presented), details };
+}
+
+/**
+ * In the TLS 1.3 fallback Node appends the root from its own store to the
+ * chain it reports, so a trusted root at the end may never have been sent:
+ * leave it out of what the server "presented" (the path still ends there).
+ */
+function withoutStoreRoot(presented: PresentedCertificate[], handshake: PresentedHandshake, store: TrustStore): PresentedCertificate[] {
+  const last = presented.at(-1)?.x509;
+  if (handshake.chainSource !== 'as-verified' || presented.length < 2 || !last || !isSelfSigned(last) || !store.find(last)) return presented;
+  return presented.slice(0, -1);
 }
