@@ -1,4 +1,7 @@
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from './helpers/cli.js';
 import { runIdpTls } from './helpers/idp-tls-run.js';
@@ -123,6 +126,29 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
     const right = await through(squid.ports.auth, `${USER.name}:${USER.password}@`);
     expect(right.host.outcome).toBe('pass');
     expect(JSON.stringify(right.result)).not.toContain(USER.password);
+  });
+
+  it('PAC failover: "PROXY dead; PROXY live; DIRECT" uses the live proxy, as browsers do, and says which', async () => {
+    const dead = await freePort();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'siths-pac-'));
+    const pac = path.join(dir, 'proxy.pac');
+    writeFileSync(pac, `function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:${dead}; PROXY 127.0.0.1:${squid.ports.tunnel}; DIRECT"; }`);
+    const { result, host } = await runIdpTls(idp.port, { noProxy: false, pac, timeoutMs: 5000 });
+    expect(result.status, JSON.stringify(host)).toBe('pass');
+    expect(host.route).toMatchObject({ mode: 'http', proxy: proxy(squid.ports.tunnel), source: 'pac' });
+    expect(host.route.skipped).toEqual([{ route: proxy(dead), error: expect.stringContaining('') }]);
+    expect(result.notes?.[0]?.en).toContain(`${proxy(dead)} (`);
+    expect(result.notes?.[0]?.en).toContain(`${proxy(squid.ports.tunnel)} was used`);
+    // A proxy that answers "no" (403) is an answer: no failover past it.
+    writeFileSync(pac, `function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:${squid.ports.deny}; DIRECT"; }`);
+    const denied = await runIdpTls(idp.port, { noProxy: false, pac, timeoutMs: 5000 });
+    expect(denied.host).toMatchObject({ outcome: 'proxy-forbidden', route: { proxy: proxy(squid.ports.deny) } });
+    // Dead, then DIRECT.
+    writeFileSync(pac, `function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:${dead}; DIRECT"; }`);
+    const direct = await runIdpTls(idp.port, { noProxy: false, pac, timeoutMs: 5000 });
+    expect(direct.host.route).toMatchObject({ mode: 'direct', skipped: [{ route: proxy(dead) }] });
+    expect(direct.result.status).toBe('pass');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('a proxy that refuses: 403', async () => {

@@ -5,6 +5,7 @@ import { proxyForDisplay } from '../net/types.js';
 import type { HostPort } from '../options.js';
 import { judgeChain } from '../tls/chain-verdict.js';
 import { idpHostEntry } from '../tls/idp-hosts.js';
+import { skippedNote, withFailover } from '../net/failover.js';
 import { TlsProbeError } from '../tls/errors.js';
 import { chainDetails, hostNotes, requestDetails, type HostDetails } from '../tls/evidence.js';
 import { judgeFailure } from '../tls/failure-verdict.js';
@@ -73,21 +74,33 @@ const RANK: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass: 3, skip
 async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStore, ca: readonly string[] | undefined): Promise<HostResult> {
   const { host, port } = target;
   const url = new URL(`https://${host}${port === 443 ? '' : `:${port}`}/`);
-  const decision = await resolveProxy(ctx, url);
-  const route = { mode: decision.mode, proxy: proxyForDisplay(decision.url), source: decision.source };
-  let handshake;
-  try {
-    handshake = await ctx.system.tls.readPresented({
-      host,
-      port,
-      route: decision,
-      resolve: ctx.options.resolve,
-      ca,
-      timeoutMs: ctx.timeoutMs,
-      totalMs: hostTotalMs(ctx.timeoutMs),
-      signal: ctx.signal,
-    });
-  } catch (err) {
+  const first = await resolveProxy(ctx, url);
+  const tried = await withFailover(
+    first,
+    (decision) =>
+      ctx.system.tls.readPresented({
+        host,
+        port,
+        route: decision,
+        resolve: ctx.options.resolve,
+        ca,
+        timeoutMs: ctx.timeoutMs,
+        totalMs: hostTotalMs(ctx.timeoutMs),
+        signal: ctx.signal,
+      }),
+    proxyDidNotAnswer,
+    ctx.signal,
+  );
+  const decision = tried.decision;
+  const route = {
+    mode: decision.mode,
+    proxy: proxyForDisplay(decision.url),
+    source: decision.source,
+    ...(tried.skipped.length > 0 ? { skipped: tried.skipped } : {}),
+  };
+  const failover = skippedNote(tried.skipped, decision);
+  if (!tried.ok) {
+    const err = tried.error;
     if (!(err instanceof TlsProbeError)) throw err;
     const judged = judgeFailure(host, port, err);
     const details: HostDetails = {
@@ -98,8 +111,9 @@ async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStor
       route,
       error: { kind: err.kind, phase: err.phase, message: err.message, ...err.info },
     };
-    return { ...judged, notes: hostNotes(details), details };
+    return { ...judged, notes: [...(failover ? [failover] : []), ...hostNotes(details)], details };
   }
+  const handshake = tried.value;
 
   const presented = withoutStoreRoot(readCertificates(handshake.certificates), handshake, store);
   const chain = analyseChain(presented, host, store, ctx.system.clock.now());
@@ -134,7 +148,7 @@ async function examineHost(ctx: ProbeContext, target: HostPort, store: TrustStor
     timings: { connectMs: Math.round(handshake.connectMs), handshakeMs: Math.round(handshake.handshakeMs) },
     bytesRead: handshake.bytesRead,
   };
-  return { status: judged.status, summary: judged.summary, advice: judged.advice, notes: hostNotes(details, presented), details };
+  return { status: judged.status, summary: judged.summary, advice: judged.advice, notes: [...(failover ? [failover] : []), ...hostNotes(details, presented)], details };
 }
 
 /**
@@ -146,4 +160,14 @@ function withoutStoreRoot(presented: PresentedCertificate[], handshake: Presente
   const last = presented.at(-1)?.x509;
   if (handshake.chainSource !== 'as-verified' || presented.length < 2 || !last || !isSelfSigned(last) || !store.find(last)) return presented;
   return presented.slice(0, -1);
+}
+
+/** The proxy itself did not answer (browsers then try the PAC answer's next entry); a proxy that answers "no" did. */
+function proxyDidNotAnswer(err: unknown): boolean {
+  return (
+    err instanceof TlsProbeError &&
+    err.info.at === 'proxy' &&
+    ['dns', 'refused', 'reset', 'unreachable', 'network', 'timeout', 'closed', 'proxy-tls'].includes(err.kind) &&
+    err.phase !== 'handshake'
+  );
 }

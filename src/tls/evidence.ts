@@ -1,4 +1,5 @@
 import { msg, same, type Localized } from '../i18n/index.js';
+import type { SkippedRoute } from '../net/failover.js';
 import type { ProxyDecision, ProxySource } from '../net/types.js';
 import type { Status } from '../model.js';
 import { cardRequestOf, type ChainOutcome, type InspectionEvidence } from './chain-verdict.js';
@@ -17,7 +18,13 @@ export interface HostDetails {
   readonly port: number;
   readonly status: Status;
   readonly outcome: ChainOutcome | TlsFailureKind;
-  readonly route: { readonly mode: ProxyDecision['mode']; readonly proxy?: string; readonly source: ProxySource };
+  readonly route: {
+    readonly mode: ProxyDecision['mode'];
+    readonly proxy?: string;
+    readonly source: ProxySource;
+    /** PAC entries tried first that did not answer (the route above is the one that did, or the last tried). */
+    readonly skipped?: readonly SkippedRoute[];
+  };
   readonly remoteAddress?: string;
   readonly protocol?: string;
   readonly cipherSuite?: string;
