@@ -245,3 +245,16 @@ describe('--ca-file', () => {
     expect(loaded.problems.map((p) => [p.file, p.reason.en])).toEqual([[junk, 'a certificate in it cannot be read (PEM or DER expected)']]);
   });
 });
+
+describe('a missing client-certificate request with a public chain', () => {
+  it('is a pass with a note on a known host that asks for the card elsewhere, and a warning on an unknown host', () => {
+    // The TEST web root stands in for a Mozilla root here: the store marks it as Mozilla's.
+    const publicStore = new TrustStore([...mozillaAnchors(), { cert: new X509Certificate(pki.der('web-root')), source: 'mozilla' }]);
+    const known = judge(IDP, ['tls-idp', 'web-ca'], publicStore, { certificateRequest: undefined });
+    expect(known).toMatchObject({ status: 'pass', outcome: 'no-client-certificate-request', evidence: [] });
+    const unknown = judge('test.siths.se', ['tls-test-siths', 'web-ca'], publicStore, { certificateRequest: undefined });
+    expect(unknown).toMatchObject({ status: 'warn', outcome: 'no-client-certificate-request' });
+    // The same known host with a chain to a --ca-file root only warns: less is known about that root.
+    expect(judge(IDP, ['tls-idp', 'web-ca'], storeWith('web-root'), { certificateRequest: undefined }).status).toBe('warn');
+  });
+});

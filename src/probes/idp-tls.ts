@@ -52,8 +52,8 @@ export const idpTlsProbe: Probe<IdpTlsDetails> = {
     const summary =
       results.length > 1 && worst.status === 'pass'
         ? msg(
-            `Alla ${results.length} värdar visar en kedja till en betrodd rot och ber om kort.`,
-            `All ${results.length} hosts present a chain to a trusted root and ask for a card.`,
+            `Alla ${results.length} värdar visar en kedja till en betrodd rot, utan tecken på TLS-inspektion.`,
+            `All ${results.length} hosts present a chain to a trusted root, with no sign of TLS inspection.`,
           )
         : others > 0
           ? msg(`${worst.summary.sv} (och ${others} värd${others > 1 ? 'ar' : ''} till med anmärkning)`, `${worst.summary.en} (and ${others} more host${others > 1 ? 's' : ''} with remarks)`)
