@@ -258,3 +258,14 @@ describe('a missing client-certificate request with a public chain', () => {
     expect(judge(IDP, ['tls-idp', 'web-ca'], storeWith('web-root'), { certificateRequest: undefined }).status).toBe('warn');
   });
 });
+
+describe('a lone server certificate whose issuer was not sent', () => {
+  it('is an incomplete chain, unless the operating system store holds that issuer as a root', () => {
+    const presented = certs('tls-idp');
+    const chain = analyseChain(presented, IDP, storeWith(), now);
+    const hs = handshake([pki.der('tls-idp')]);
+    expect(judgeChain({ host: IDP, handshake: hs, presented, chain })).toMatchObject({ status: 'warn', outcome: 'incomplete-chain', evidence: [] });
+    const inStore = judgeChain({ host: IDP, handshake: hs, presented, chain, osStore: { store: 'windows', found: true } });
+    expect(inStore).toMatchObject({ status: 'fail', outcome: 'inspection', evidence: ['organisation-ca'] });
+  });
+});

@@ -38,8 +38,8 @@ export const idpTlsProbe: Probe<IdpTlsDetails> = {
   id: 'idp-tls',
   title: msg('TLS mot inloggningstjänsten', 'TLS to the login service'),
   description: msg(
-    'Läser certifikatkedjan som inloggningstjänsten (*.idp.funktionstjanster.se) verkligen visar, samma väg som webbläsaren går, och om servern ber om kort: avslöjar en TLS-inspekterande proxy.',
-    'Reads the certificate chain the login service (*.idp.funktionstjanster.se) really presents, by the route a browser takes, and whether it asks for a card: reveals a TLS-inspecting proxy.',
+    'Läser certifikatkedjan som inloggningstjänsterna (*.idp.funktionstjanster.se, idp.inera.se) verkligen visar, samma väg som webbläsaren går, och om servern ber om SITHS-kort: avslöjar en TLS-inspekterande proxy utifrån kedjan.',
+    'Reads the certificate chain the login services (*.idp.funktionstjanster.se, idp.inera.se) really present, by the route a browser takes, and whether the server asks for a SITHS card: reveals a TLS-inspecting proxy from the chain.',
   ),
   dependsOn: ['proxy'],
   network: true,
