@@ -26,13 +26,13 @@ export const INSPECTION_PRODUCTS: readonly InspectionProduct[] = [
     product: 'Zscaler',
     cn: [/\bZscaler\b/i],
     o: [/\bZscaler\b/i],
-    source: 'https://help.zscaler.com/zia/choosing-ca-certificate-ssl-inspection ("Zscaler Root CA", "Zscaler Intermediate Root CA", O=Zscaler Inc.)',
+    source: 'help.zscaler.com, "Choosing the CA Certificate for SSL Inspection" ("Zscaler Root CA", "Zscaler Intermediate Root CA", O=Zscaler Inc.)',
   },
   {
     product: 'Fortinet FortiGate',
     cn: [/\bForti(Gate|net|Proxy)\b/i, /\bFortinet_CA/i],
     o: [/\bFortinet\b/i],
-    source: 'https://docs.fortinet.com (SSL/SSH inspection: default CA "Fortinet_CA_SSL", CN "FortiGate CA", O=Fortinet)',
+    source: 'Fortinet documentation, "SSL/SSH inspection" and "Certificate operations" (default CA "Fortinet_CA_SSL", CN "FortiGate CA", O=Fortinet)',
   },
   {
     product: 'Blue Coat / Symantec ProxySG',
@@ -43,7 +43,7 @@ export const INSPECTION_PRODUCTS: readonly InspectionProduct[] = [
   {
     product: 'Cisco Umbrella',
     cn: [/\bCisco Umbrella\b/i, /\bOpenDNS\b/i],
-    source: 'https://docs.umbrella.com (Install the Cisco Umbrella Root Certificate: "Cisco Umbrella Root CA")',
+    source: 'Cisco Umbrella documentation, "Install the Cisco Umbrella Root Certificate" ("Cisco Umbrella Root CA")',
   },
   { product: 'Forcepoint', cn: [/\bForcepoint\b/i, /\bWebsense\b/i], o: [/\bForcepoint\b/i, /\bWebsense\b/i], source: 'Forcepoint Web Security Cloud: "Forcepoint Cloud CA"; ../shared/DESIGN.md' },
   {
@@ -87,16 +87,16 @@ export const INSPECTION_PRODUCTS: readonly InspectionProduct[] = [
   { product: 'Bitdefender', cn: [/\bBitdefender\b/i], o: [/\bBitdefender\b/i], source: 'Bitdefender encrypted web scan: "Bitdefender Personal CA"; ../shared/DESIGN.md' },
   {
     product: 'Cloudflare Gateway',
-    cn: [/\bGateway CA\b.*\bCloudflare\b/i, /\bCloudflare for Teams\b/i],
+    cn: [/^Cloudflare Root CA$/i, /\bGateway CA\b.*\bCloudflare\b/i, /\bCloudflare for Teams\b/i],
     source:
-      'https://github.com/cloudflare/cloudflare-docs/pull/6945 (Gateway TLS decryption); Gateway\'s managed CA "Gateway CA - Cloudflare Managed G1" and the older "Cloudflare for Teams ECC Certificate Authority"',
+      'Cloudflare API schema zero-trust-gateway_certificate-settings ("If not specified, the Cloudflare Root CA will be used", raw.githubusercontent.com/api-evangelist/engineering-platform); https://github.com/cloudflare/cloudflare-docs/pull/6945 (Gateway TLS decryption). The managed-CA names "Gateway CA - Cloudflare Managed G1" and "Cloudflare for Teams ECC Certificate Authority" are as commonly reported, not confirmed in a stored source',
   },
   { product: 'AdGuard', cn: [/\bAdGuard\b/i], o: [/\bAdGuard\b/i], source: 'https://github.com/AdguardTeam/AdguardForWindows/issues/1306 ("AdGuard Personal CA")' },
   {
     product: 'mitmproxy',
     cn: [/^mitmproxy$/i],
     o: [/^mitmproxy$/i],
-    source: 'https://docs.mitmproxy.org/stable/concepts-certificates/ (the CA it creates in ~/.mitmproxy: CN=mitmproxy, O=mitmproxy)',
+    source: 'https://github.com/mitmproxy/mitmproxy/blob/main/docs/src/content/concepts/certificates.md (the CA it creates in ~/.mitmproxy); its name CN=mitmproxy, O=mitmproxy as in https://github.com/PeterPawn/YourFritz/blob/main/mitmproxy-ca.pem and as Debian\'s mitmproxy 8.1 generates it (test/tls-real-servers.test.ts)',
   },
   {
     product: 'Fiddler',
