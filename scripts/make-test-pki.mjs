@@ -102,10 +102,11 @@ function policiesExtension(oids) {
  * node-forge cannot represent: the TBSCertificate is built with a stand-in
  * RSA key and its SubjectPublicKeyInfo swapped for the EC one before signing.
  */
-function makeCert({ name, subject, issuer, notBefore, notAfter, ca = false, pathLen, keyUsage, extKeyUsage, policies, altNames, ec = false, extraExtensions = [] }) {
+function makeCert({ name, subject, issuer, notBefore, notAfter, ca = false, pathLen, keyUsage, extKeyUsage, policies, altNames, ec = false, extraExtensions = [], sameKeyAs }) {
   // CAs get keys of their own; end-entity certificates share a small pool, since
   // RSA key generation dominates the run time and no test needs distinct leaf keys.
-  const keys = ec ? ecKeys() : ca ? rsaKeys() : pooledLeafKey();
+  // `sameKeyAs`: re-issue an earlier certificate's key (a renewed CA certificate).
+  const keys = sameKeyAs ? fromNodeKey(createPrivateKey(sameKeyAs.privateKeyPem)) : ec ? ecKeys() : ca ? rsaKeys() : pooledLeafKey();
   const stand = ec ? pooledLeafKey() : keys;
   const cert = pki.createCertificate();
   cert.serialNumber = nextSerial();
@@ -366,6 +367,34 @@ export function makeTestPki(outDir, now = new Date()) {
   );
   const zscalerCa = issuing('inspection-zscaler-ca', 'TEST Zscaler Intermediate Root CA', zscalerRoot, 'Zscaler Inc. (TEST)');
   server('tls-idp-zscaler', ['idp.funktionstjanster.se', '*.idp.funktionstjanster.se'], [-2, 12], { expect: 'inspection', product: 'Zscaler' }, zscalerCa);
+
+  // The same issuing CA re-issued with the same name and key, expired: sent ahead of the valid one, browsers ignore it.
+  save(
+    makeCert({
+      name: 'web-ca-expired',
+      subject: { C: 'SE', O: 'Example Trust Services (TEST)', CN: 'TEST Global G2 TLS RSA SHA256 2020 CA1' },
+      issuer: webRoot,
+      ca: true,
+      pathLen: 0,
+      keyUsage: ['keyCertSign', 'cRLSign'],
+      notBefore: t(-3000),
+      notAfter: t(-100),
+      sameKeyAs: webCa,
+    }),
+    { role: 'issuing-ca', expect: 'expired duplicate of web-ca, same key' },
+  );
+  // A root named exactly like a public one in Mozilla's list (ISRG Root X1), with a key of its own: what a
+  // look-alike inspection CA does. TEST only: the name is borrowed on purpose; the manifest says so.
+  const lookAlikeRoot = save(
+    makeCert({ name: 'lookalike-isrg-root', subject: { C: 'US', O: 'Internet Security Research Group', CN: 'ISRG Root X1' }, ca: true, keyUsage: ['keyCertSign', 'cRLSign'], ...caValidity }),
+    { role: 'inspection-ca', note: "TEST look-alike: named like Mozilla's ISRG Root X1, another key" },
+  );
+  const lookAlikeCa = issuing('lookalike-ca', 'TEST Look-alike Issuing CA', lookAlikeRoot, 'Internet Security Research Group');
+  server('tls-idp-lookalike', ['idp.funktionstjanster.se', '*.idp.funktionstjanster.se'], [-2, 12], { expect: 'inspection' }, lookAlikeCa);
+  chain('tls-idp-lookalike.chain.pem', ['tls-idp-lookalike', 'lookalike-ca', 'lookalike-isrg-root']);
+  // The leaf alone (the server forgot its intermediate), and an expired duplicate intermediate ahead of the valid one.
+  chain('tls-idp-leaf-only.chain.pem', ['tls-idp']);
+  chain('tls-idp-expired-duplicate.chain.pem', ['tls-idp', 'web-ca-expired', 'web-ca']);
 
   chain('tls-test-siths.chain.pem', ['tls-test-siths', 'web-ca']);
   chain('tls-idp-zscaler.chain.pem', ['tls-idp-zscaler', 'inspection-zscaler-ca']);

@@ -1,4 +1,5 @@
 import type { Lang } from './i18n/index.js';
+import { DEFAULT_IDP_HOSTS } from './tls/idp-hosts.js';
 
 export const FORMATS = ['text', 'json', 'markdown', 'prometheus'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -78,7 +79,7 @@ export function defaultOptions(overrides: Partial<DoctorOptions> = {}): DoctorOp
     resolve: [],
     caFiles: [],
     testUrl: DEFAULT_TEST_URL,
-    idpHosts: [{ host: DEFAULT_IDP_HOST, port: 443 }],
+    idpHosts: DEFAULT_IDP_HOSTS.map((host) => ({ host, port: 443 })),
     ...overrides,
   };
 }

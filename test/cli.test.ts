@@ -257,7 +257,10 @@ describe('options of the checks', () => {
     const box: { options?: Record<string, unknown> } = {};
     await runMain(['--no-proxy'], [seen(box)]);
     expect(box.options).toMatchObject({
-      idpHosts: [{ host: 'm00-mg-local.idp.funktionstjanster.se', port: 443 }],
+      idpHosts: [
+        { host: 'm00-mg-local.idp.funktionstjanster.se', port: 443 },
+        { host: 'idp.inera.se', port: 443 },
+      ],
       testUrl: 'https://test.siths.se/',
       expiryWarnDays: 30,
       noProxy: true,

@@ -70,7 +70,8 @@ describe('the proxy check', () => {
     expect(result!.summary.en).toBe('Via proxy http://***@proxy.region.example:3128 (from environment variables).');
     expect(JSON.stringify(result)).not.toContain('hemligt');
     expect(JSON.stringify(result)).not.toContain('anna');
-    expect((result!.details as { targets: unknown[] }).targets).toHaveLength(2);
+    // The two default IdP hosts (src/tls/idp-hosts.ts) and the test page.
+    expect((result!.details as { targets: unknown[] }).targets).toHaveLength(3);
   });
 
   it('says direct when nothing is configured, and fails on a broken setting', async () => {
@@ -89,6 +90,7 @@ describe('the proxy check', () => {
     expect(result!.summary.en).toBe('Different routes for different addresses, see evidence.');
     expect(result!.notes!.map((n) => n.en)).toEqual([
       'm00-mg-local.idp.funktionstjanster.se: via http://p:3128 (from environment variables)',
+      'idp.inera.se: via http://p:3128 (from environment variables)',
       'test.siths.se: direct (per environment variables)',
     ]);
   });

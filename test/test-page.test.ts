@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/tls-servers.js';
 import { phaseDurations } from '../src/net/timings.js';
 import type { CheckResult } from '../src/model.js';
 import type { DoctorOptions } from '../src/options.js';
@@ -52,6 +56,21 @@ describe('the test-page and clock checks against loopback servers', () => {
     expect(clock.status).toBe('pass');
     expect(clock.details?.source).toBe('test-page');
     expect(Math.abs(clock.details!.offsetSeconds!)).toBeLessThan(3);
+  });
+
+  it('follows the PAC answer past a proxy that does not answer, as browsers do (PROXY dead; DIRECT)', async () => {
+    const dead = await freePort();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'siths-pac-'));
+    const pac = path.join(dir, 'proxy.pac');
+    writeFileSync(pac, `function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:${dead}; DIRECT"; }`);
+    try {
+      const { page } = await check(options('/', site, { noProxy: false, pac }));
+      expect(page.status, page.summary.en).toBe('pass');
+      expect(page.details?.via).toBe('direct');
+      expect(page.summary.en).toContain('(direct)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('follows a redirect chain and lists every hop', async () => {
@@ -139,7 +158,9 @@ describe('the test-page and clock checks against loopback servers', () => {
     const { page } = await check(options('/', mutual));
     expect(page.status).toBe('pass');
     expect(page.details?.clientCertificateRequested).toBe(true);
-    expect(page.summary.en).toBe('The test page is reachable; the server asks for a client certificate (your SITHS card), as expected for a card login.');
+    expect(page.summary.en).toBe('The test page is reachable; the server asks for a client certificate, as a card login does (whether it asks for SITHS as such, the idp-tls check shows).');
+    // It cannot see which authorities are asked for (a proxy asks for its own): it must not promise the card.
+    expect(JSON.stringify(page)).not.toMatch(/SITHS card|SITHS-kort\)/);
   });
 
   it('warns when the clock is 2 minutes off and fails when it is 10 minutes off, explaining why', async () => {

@@ -54,7 +54,9 @@ describe('idp-tls against TLS servers on loopback', () => {
     expect(host.certificates?.[0]?.sha256).toBe(new (await import('node:crypto')).X509Certificate(pki.der('tls-idp')).fingerprint256);
     expect(host.clientCertificateRequest?.authorities).toContain(SITHS_ROOT);
     expect(host.clientCertificateRequest?.authorities).toHaveLength(4);
-    expect(result.notes?.map((n) => n.en)).toContain(`    ${SITHS_ROOT}`);
+    expect(result.notes?.map((n) => n.en)).toContain(`    ${SITHS_ROOT} (SITHS/Efos)`);
+    expect(host.clientCertificateRequest?.cardAuthorities).toHaveLength(4);
+    expect(result.summary.en).toContain('from 4 certificate authorities of SITHS/Efos');
   });
 
   it('falls back to Node TLS for a TLS 1.3-only server and warns that the card request cannot be seen', async () => {
@@ -73,11 +75,15 @@ describe('idp-tls against TLS servers on loopback', () => {
     expect(result.advice?.en).toContain('bypass');
   });
 
-  it('fails as TLS inspection when the IdP does not ask for a card', async () => {
+  it('a clean public-like chain without a client-certificate request is not inspection (issue 16)', async () => {
     const { result, host } = await runIdpTls(servers.noRequest!.port);
-    expect(result.status).toBe('fail');
-    expect(host.inspection?.evidence).toEqual(['no-client-certificate-request']);
+    expect(result.status).toBe('warn');
+    expect(host.outcome).toBe('no-client-certificate-request');
+    expect(host.inspection).toBeUndefined();
+    expect(result.summary.en).not.toContain('inspection');
+    expect(result.advice?.en).toContain('No sign of TLS inspection');
     expect(host.clientCertificateRequest).toEqual({ seen: true, requested: false });
+    expect(host.loginMethods).toEqual(['card-mtls', 'bankid']);
   });
 
   it('fails an expired certificate and one for another host with the plain cause', async () => {

@@ -1,4 +1,7 @@
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from './helpers/cli.js';
 import { runIdpTls } from './helpers/idp-tls-run.js';
@@ -49,7 +52,8 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
     const { result, host } = await through(squid.ports.bump);
     expect(result.status, squid.log()).toBe('fail');
     expect(host.outcome).toBe('inspection');
-    expect(host.inspection?.evidence).toEqual(['untrusted-root', 'no-client-certificate-request']);
+    // squid signs the forged certificate with its root directly, and sends that root along.
+    expect(host.inspection?.evidence).toEqual(['untrusted-root', 'organisation-ca']);
     expect(result.summary.en).toContain(ORG_CA);
     expect(result.summary.sv).toContain(ORG_CA);
     expect(host.certificates?.[0]?.issuer).toContain(`CN=${ORG_CA}`);
@@ -60,15 +64,41 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
     expect(result.advice?.en).toContain('*.idp.funktionstjanster.se');
   });
 
-  it('ssl-bump with the organisation CA trusted: still TLS inspection, since no card is asked for', async () => {
-    const { host } = await runIdpTls(idp.port, {
+  it('ssl-bump with the organisation CA trusted: still TLS inspection, since a root outside Mozilla signed the server certificate', async () => {
+    const { result, host } = await runIdpTls(idp.port, {
       noProxy: false,
       proxy: proxy(squid.ports.bump),
       caFiles: [pki.path('web-root.pem'), pki.path('inspection-org-ca.pem')],
       timeoutMs: 5000,
     });
+    expect(result.status).toBe('fail');
     expect(host.chain?.trusted).toBe(true);
-    expect(host.inspection?.evidence).toEqual(['no-client-certificate-request']);
+    expect(host.outcome).toBe('inspection');
+    expect(host.inspection?.evidence).toEqual(['organisation-ca']);
+    expect(result.summary.en).toContain('TLS inspection');
+  });
+
+  it('ssl-bump asking for client certificates from its own CA, that CA trusted: TLS inspection, never a pass', async () => {
+    const { result, host } = await runIdpTls(idp.port, {
+      noProxy: false,
+      proxy: proxy(squid.ports.bumpClientCa),
+      caFiles: [pki.path('web-root.pem'), pki.path('inspection-org-ca.pem')],
+      timeoutMs: 5000,
+    });
+    expect(result.status, squid.log()).toBe('fail');
+    expect(host.outcome).toBe('inspection');
+    expect(host.clientCertificateRequest).toMatchObject({ seen: true, requested: true, cardAuthorities: [] });
+    expect(host.clientCertificateRequest?.authorities?.[0]).toContain(`CN=${ORG_CA}`);
+    expect(host.inspection?.evidence).toEqual(['organisation-ca', 'client-ca-is-servers-own']);
+    expect(result.summary.en).toContain('TLS inspection');
+    expect(result.summary.sv).toContain('TLS-inspektion');
+    expect(result.notes?.map((n) => n.en)).toContain('    None of them is a SITHS or Efos CA.');
+  });
+
+  it('ssl-bump asking for client certificates, its CA not trusted: TLS inspection', async () => {
+    const { result, host } = await through(squid.ports.bumpClientCa);
+    expect(result.status).toBe('fail');
+    expect(host.inspection?.evidence).toEqual(['untrusted-root', 'organisation-ca', 'client-ca-is-servers-own']);
   });
 
   it('a splice rule only tunnels: passes with the client CA names', async () => {
@@ -96,6 +126,29 @@ describeWith('idp-tls through squid', SQUID_PREREQUISITES, () => {
     const right = await through(squid.ports.auth, `${USER.name}:${USER.password}@`);
     expect(right.host.outcome).toBe('pass');
     expect(JSON.stringify(right.result)).not.toContain(USER.password);
+  });
+
+  it('PAC failover: "PROXY dead; PROXY live; DIRECT" uses the live proxy, as browsers do, and says which', async () => {
+    const dead = await freePort();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'siths-pac-'));
+    const pac = path.join(dir, 'proxy.pac');
+    writeFileSync(pac, `function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:${dead}; PROXY 127.0.0.1:${squid.ports.tunnel}; DIRECT"; }`);
+    const { result, host } = await runIdpTls(idp.port, { noProxy: false, pac, timeoutMs: 5000 });
+    expect(result.status, JSON.stringify(host)).toBe('pass');
+    expect(host.route).toMatchObject({ mode: 'http', proxy: proxy(squid.ports.tunnel), source: 'pac' });
+    expect(host.route.skipped).toEqual([{ route: proxy(dead), error: expect.stringContaining('') }]);
+    expect(result.notes?.[0]?.en).toContain(`${proxy(dead)} (`);
+    expect(result.notes?.[0]?.en).toContain(`${proxy(squid.ports.tunnel)} was used`);
+    // A proxy that answers "no" (403) is an answer: no failover past it.
+    writeFileSync(pac, `function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:${squid.ports.deny}; DIRECT"; }`);
+    const denied = await runIdpTls(idp.port, { noProxy: false, pac, timeoutMs: 5000 });
+    expect(denied.host).toMatchObject({ outcome: 'proxy-forbidden', route: { proxy: proxy(squid.ports.deny) } });
+    // Dead, then DIRECT.
+    writeFileSync(pac, `function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:${dead}; DIRECT"; }`);
+    const direct = await runIdpTls(idp.port, { noProxy: false, pac, timeoutMs: 5000 });
+    expect(direct.host.route).toMatchObject({ mode: 'direct', skipped: [{ route: proxy(dead) }] });
+    expect(direct.result.status).toBe('pass');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('a proxy that refuses: 403', async () => {

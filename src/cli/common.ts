@@ -1,9 +1,9 @@
+import { DEFAULT_IDP_HOSTS } from '../tls/idp-hosts.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isIP } from 'node:net';
 import { langFromEnv, parseLang, pick, type Lang, type Localized, msg } from '../i18n/index.js';
 import {
   DEFAULT_EXPIRY_WARN_DAYS,
-  DEFAULT_IDP_HOST,
   DEFAULT_TEST_URL,
   DEFAULT_TIMEOUT_MS,
   defaultOptions,
@@ -182,8 +182,8 @@ export function addCommonOptions(cmd: Command, lang: Lang): Command {
       new Option(
         '--idp-host <host[:port]>',
         t(
-          `inloggningstjänstens (IdP) värd att granska; kan upprepas (standard: ${DEFAULT_IDP_HOST})`,
-          `identity provider host to examine; may repeat (default: ${DEFAULT_IDP_HOST})`,
+          `inloggningstjänstens (IdP) värd att granska; kan upprepas (standard: ${DEFAULT_IDP_HOSTS.join(', ')})`,
+          `identity provider host to examine; may repeat (default: ${DEFAULT_IDP_HOSTS.join(', ')})`,
         ),
       ).argParser(collect((v) => parseHostPort(v, lang))),
     );

@@ -27,6 +27,8 @@ export interface ConnectionPlan {
    */
   readonly verify: 'all' | 'proxy' | 'none';
   readonly limits: PhaseLimits;
+  /** ALPN protocols offered to the host (default http/1.1, which the HTTP layer speaks). */
+  readonly alpn?: readonly string[];
   /** Marks the end of each phase, for timings. */
   readonly clock: PhaseClock;
 }
@@ -74,7 +76,7 @@ export async function openConnection(plan: ConnectionPlan): Promise<OpenedConnec
     }
     if (!plan.tls) return { socket, remoteAddress };
     const host = bare(plan.host);
-    const secured = await startTls(socket, host, plan.verify === 'all', plan, 'tls', { host, port: plan.port });
+    const secured = await startTls(socket, host, plan.verify === 'all', plan, 'tls', { host, port: plan.port }, plan.alpn);
     plan.clock.end('tls');
     return { socket: secured, remoteAddress, tls: peerTls(secured) };
   } catch (err) {
@@ -132,7 +134,15 @@ function contextFor(ca: readonly string[]): tls.SecureContext {
   return context;
 }
 
-async function startTls(socket: Socket, servername: string, verify: boolean, plan: ConnectionPlan, phase: Phase, info: NetErrorInfo): Promise<TLSSocket> {
+async function startTls(
+  socket: Socket,
+  servername: string,
+  verify: boolean,
+  plan: ConnectionPlan,
+  phase: Phase,
+  info: NetErrorInfo,
+  alpn: readonly string[] = ['http/1.1'],
+): Promise<TLSSocket> {
   const secured = tls.connect({
     socket,
     // `host` is what the certificate must cover; SNI carries names only, never addresses (RFC 6066).
@@ -140,7 +150,7 @@ async function startTls(socket: Socket, servername: string, verify: boolean, pla
     ...(isIP(servername) ? {} : { servername }),
     ...(plan.ca ? { secureContext: contextFor(plan.ca) } : {}),
     rejectUnauthorized: verify,
-    ALPNProtocols: ['http/1.1'],
+    ALPNProtocols: [...alpn],
   });
   secured.on('error', ignore);
   try {

@@ -111,7 +111,7 @@ export function explainNetError(err: NetError, ctx: ExplainContext): Explanation
       };
     case 'client-cert-required':
       return {
-        cause: msg(`${host} ber om ett klientcertifikat (ditt SITHS-kort)`, `${host} asks for a client certificate (your SITHS card)`),
+        cause: msg(`${host} ber om ett klientcertifikat (som vid inloggning med kort)`, `${host} asks for a client certificate (as a card login does)`),
         advice: msg('Det är väntat för inloggning med kort; webbläsaren skickar certifikatet från kortet via Net iD.', 'That is expected for a card login; the browser sends the certificate from the card through Net iD.'),
       };
     case 'tls':

@@ -1,4 +1,6 @@
 import type { HttpResponse } from './http.js';
+import { NetError } from './errors.js';
+import { skippedNote, withFailover } from './failover.js';
 import { resolveProxy, type ProxyResolutionContext } from './proxy.js';
 import { trustedRoots } from './trust.js';
 import type { ProxyDecision } from './types.js';
@@ -35,19 +37,31 @@ export interface FetchOptions {
  * with NetError, ProxyConfigError or TrustConfigError.
  */
 export async function fetchPage(ctx: ProxyResolutionContext, url: URL, options: FetchOptions = {}): Promise<PageExchange> {
-  const decision = await resolveProxy(ctx, url);
   const ca = await trustedRoots(ctx);
-  const startedAt = ctx.system.clock.now().getTime();
-  const response = await ctx.system.net.request({
-    url,
-    ...(decision.url ? { proxy: decision.url } : {}),
-    resolve: ctx.options.resolve,
-    ca,
-    verifyTls: options.verifyTls ?? true,
-    timeoutMs: ctx.timeoutMs,
-    signal: options.signal ?? ctx.signal,
-    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
-  });
+  const signal = options.signal ?? ctx.signal;
+  let startedAt = 0;
+  const tried = await withFailover(
+    await resolveProxy(ctx, url),
+    (route) => {
+      startedAt = ctx.system.clock.now().getTime();
+      return ctx.system.net.request({
+        url,
+        ...(route.url ? { proxy: route.url } : {}),
+        resolve: ctx.options.resolve,
+        ca,
+        verifyTls: options.verifyTls ?? true,
+        timeoutMs: ctx.timeoutMs,
+        signal,
+        ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+      });
+    },
+    proxyDidNotAnswer,
+    signal,
+  );
+  if (!tried.ok) throw tried.error;
+  const response = tried.value;
+  const note = skippedNote(tried.skipped, tried.decision);
+  const decision: ProxyDecision = note ? { ...tried.decision, notes: [...(tried.decision.notes ?? []), note] } : tried.decision;
   const date = response.headers.date;
   const clockSample =
     date && !Number.isNaN(Date.parse(date))
@@ -59,4 +73,10 @@ export async function fetchPage(ctx: ProxyResolutionContext, url: URL, options: 
         }
       : undefined;
   return { response, decision, ...(clockSample ? { clockSample } : {}) };
+}
+
+/** The proxy itself did not answer: browsers then try the PAC answer's next entry. */
+function proxyDidNotAnswer(err: unknown): boolean {
+  if (!(err instanceof NetError) || !err.info.atProxy) return false;
+  return err.info.proxyTls === true || (['dns', 'refused', 'unreachable', 'reset', 'timeout'].includes(err.kind) && err.phase !== 'firstByte' && err.phase !== 'body');
 }

@@ -220,17 +220,20 @@ export function decisionFromPac(result: string, location: string, pacSource: Pro
   const skipped: string[] = [];
   const shown = locationForDisplay(location);
   const base = { source: 'pac' as const, pac: shown, pacSource, pacResult: result.trim() };
+  // Every usable entry in order: browsers try the next when a proxy does not answer (src/net/failover.ts).
+  const usable: ProxyDecision[] = [];
   for (const entry of entries) {
     const text = `${entry.type}${entry.hostPort ? ` ${entry.hostPort}` : ''}`;
-    const notes = skipped.length > 0 ? { notes: [skippedNote(skipped)] } : {};
-    if (entry.type === 'DIRECT') return { mode: 'direct', ...base, ...notes };
-    if ((entry.type === 'PROXY' || entry.type === 'HTTP' || entry.type === 'HTTPS') && entry.hostPort) {
+    const notes = skipped.length > 0 && usable.length === 0 ? { notes: [skippedNote(skipped)] } : {};
+    if (entry.type === 'DIRECT') usable.push({ mode: 'direct', ...base, ...notes });
+    else if ((entry.type === 'PROXY' || entry.type === 'HTTP' || entry.type === 'HTTPS') && entry.hostPort) {
       const scheme = entry.type === 'HTTPS' ? 'https' : 'http';
       const port = /:\d+$/.test(entry.hostPort) ? '' : entry.type === 'HTTPS' ? ':443' : ':80';
-      return { mode: 'http', url: parseProxyUrl(`${scheme}://${entry.hostPort}${port}`, shown), ...base, ...notes };
-    }
-    skipped.push(text);
+      usable.push({ mode: 'http', url: parseProxyUrl(`${scheme}://${entry.hostPort}${port}`, shown), ...base, ...notes });
+    } else if (usable.length === 0) skipped.push(text);
   }
+  const [first, ...rest] = usable;
+  if (first) return rest.length > 0 ? { ...first, fallbacks: rest } : first;
   throw new ProxyConfigError(
     entries.length === 0
       ? msg(`Proxyskriptet (PAC) ${shown} gav ett tomt svar.`, `The proxy auto-config (PAC) script ${shown} gave an empty answer.`)

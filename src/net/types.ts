@@ -25,6 +25,8 @@ export interface ProxyDecision {
   readonly pacResult?: string;
   /** Things worth knowing about this route (an entry skipped, a setting not evaluated). */
   readonly notes?: readonly Localized[];
+  /** The PAC answer's further usable entries, in order: tried when this route's proxy does not answer. */
+  readonly fallbacks?: readonly ProxyDecision[];
 }
 
 /** A proxy URL without its credentials, for reports. */

@@ -238,8 +238,9 @@ function failedExchange(
     return {
       status: 'pass',
       summary: msg(
-        `Testsidan nås; servern ber om ett klientcertifikat (ditt SITHS-kort), som väntat vid inloggning med kort.`,
-        `The test page is reachable; the server asks for a client certificate (your SITHS card), as expected for a card login.`,
+        // Which authorities it asks for cannot be seen here: a proxy asking for its own does the same. idp-tls reads the names.
+        `Testsidan nås; servern ber om ett klientcertifikat, som vid inloggning med kort (om den ber om just SITHS visar kontrollen idp-tls).`,
+        `The test page is reachable; the server asks for a client certificate, as a card login does (whether it asks for SITHS as such, the idp-tls check shows).`,
       ),
       advice: nextStep(start.href),
       notes,

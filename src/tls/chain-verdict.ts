@@ -1,31 +1,48 @@
 import { msg, type Localized } from '../i18n/index.js';
 import type { Status } from '../model.js';
+import { isCardIssuerName } from './card-cas.js';
+import { formatName } from './dn.js';
+import { idpHostEntry } from './idp-hosts.js';
 import { inspectionProductOf } from './inspection-products.js';
 import type { OsStoreCheck } from './os-store.js';
 import type { PresentedHandshake } from './types.js';
 import type { ChainAnalysis, PresentedCertificate } from './verify.js';
 import { attributeOf } from './dn.js';
-import { bypassName, day, expectsClientCertificate, shortName } from './wording.js';
+import { authorities as authoritiesText, bypassName, day, shortName } from './wording.js';
 
 export type ChainOutcome =
   | 'pass'
   | 'inspection'
+  | 'incomplete-chain'
+  | 'outdated-tls'
   | 'wrong-host'
   | 'expired'
   | 'not-yet-valid'
   | 'no-certificate'
   | 'unreadable-certificate'
   | 'request-not-visible'
+  | 'card-not-requested'
   | 'no-client-certificate-request';
 
-/** What showed the inspection. The first that applies is the deciding one. */
-export type InspectionEvidence = 'untrusted-root' | 'known-product' | 'no-client-certificate-request';
+/**
+ * What showed the inspection, all from the chain (a missing client-certificate
+ * request alone never is: BankID logins share the IdP's host). In order of weight.
+ * - `untrusted-root`: the chain ends in a self-signed root in no trusted list.
+ * - `look-alike-root`: the root is named like one in Mozilla's list, with another key.
+ * - `organisation-ca`: a root outside Mozilla's list signed the server's certificate
+ *   directly (public CAs never do), or the root the chain points to is in the
+ *   operating system's store but not in Mozilla's list: whatever trusts it.
+ * - `known-product`: a CA name of a known inspection product, the root not in Mozilla's list.
+ * - `client-ca-is-servers-own`: the server asks for client certificates from the
+ *   CA that issued its own chain, and from no SITHS or Efos CA.
+ */
+export type InspectionEvidence = 'untrusted-root' | 'look-alike-root' | 'organisation-ca' | 'known-product' | 'client-ca-is-servers-own';
 
 export interface ChainJudgement {
   readonly status: Status;
   readonly outcome: ChainOutcome;
   readonly evidence: readonly InspectionEvidence[];
-  /** The inspection product the CA names point to; never given for a chain to a public root. */
+  /** The inspection product the CA names point to; never given for a chain to a Mozilla root. */
   readonly product?: string;
   readonly summary: Localized;
   readonly advice?: Localized;
@@ -39,15 +56,39 @@ export interface ChainEvidence {
   readonly osStore?: OsStoreCheck;
 }
 
+/** What the CertificateRequest says about the card. */
+export interface CardRequest {
+  /** The request could be read (TLS 1.2). */
+  readonly seen: boolean;
+  readonly requested: boolean;
+  /** The client CA names that are SITHS or Efos CAs. */
+  readonly cardAuthorities: readonly string[];
+  readonly allAuthorities: readonly string[];
+}
+
+export function cardRequestOf(handshake: PresentedHandshake): CardRequest {
+  const request = handshake.certificateRequest;
+  const all = (request?.authorities ?? []).flatMap((dn) => formatName(dn) ?? []);
+  return {
+    seen: handshake.chainSource === 'as-sent',
+    requested: request !== undefined,
+    cardAuthorities: all.filter(isCardIssuerName),
+    allAuthorities: all,
+  };
+}
+
+/** TLS versions browsers no longer accept (Chrome 84, Firefox 78, Edge 84, Safari 14 in 2020). */
+const OUTDATED_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1']);
+
 /**
  * The verdict on what a host presented, strongest cause first: TLS
- * inspection (the chain does not end in a public root; a CA name of a known
- * inspection product when the root is not public; no client-certificate
- * request where the real IdP asks for one), then a certificate for another
- * name, then dates, then what could not be seen.
+ * inspection (evidence from the chain), a certificate for another name,
+ * dates, an outdated TLS version, an incomplete chain, then what the
+ * client-certificate request says. A pass needs a chain to a trusted root
+ * and a request naming SITHS or Efos CAs.
  */
 export function judgeChain(evidence: ChainEvidence): ChainJudgement {
-  const { host, handshake, presented, chain } = evidence;
+  const { host, handshake, presented, chain, osStore } = evidence;
   const leaf = presented[0];
   if (!leaf) {
     return {
@@ -72,32 +113,42 @@ export function judgeChain(evidence: ChainEvidence): ChainJudgement {
   }
   const publicRoot = chain.anchor?.source === 'mozilla';
   const product = publicRoot ? undefined : inspectionProductOf(caNames(presented, chain));
-  const requestSeen = handshake.chainSource === 'as-sent';
-  const requested = handshake.certificateRequest !== undefined;
+  const request = cardRequestOf(handshake);
   const found: InspectionEvidence[] = [];
-  if (!chain.trusted) found.push('untrusted-root');
+  // A sent chain that ends in a root in no trusted list, or in a CA whose issuer is no known root. Only a
+  // lone server certificate whose issuer is missing may be a server that left out its intermediate.
+  const incomplete = !chain.trusted && !chain.endsSelfSigned && chain.path.length === 1;
+  if (!chain.trusted && !incomplete && !chain.lookAlikeRoot) found.push('untrusted-root');
+  if (chain.lookAlikeRoot) found.push('look-alike-root');
+  if ((!publicRoot && chain.leafIssuedByRoot) || (!chain.trusted && osStore?.found)) found.push('organisation-ca');
   if (product) found.push('known-product');
-  if (requestSeen && !requested && expectsClientCertificate(host)) found.push('no-client-certificate-request');
+  if (request.requested && request.cardAuthorities.length === 0 && !publicRoot && namesOwnCa(request, presented, chain)) found.push('client-ca-is-servers-own');
   const issuer = shortName(leaf.facts.issuer);
   const issuerCn = attributeOf(leaf.facts.issuer, 'CN') ?? issuer;
 
   if (found.length > 0) {
     const label = product ? ` – ${product}` : '';
+    const lookAlike = chain.lookAlikeRoot ? attributeOf(chain.lookAlikeRoot, 'CN') ?? chain.lookAlikeRoot : '';
     const summary =
-      found[0] === 'untrusted-root'
+      found[0] === 'look-alike-root'
         ? msg(
-            `TLS-inspektion: certifikatet för ${host} är utfärdat av ”${issuer}”, inte av en publik certifikatutfärdare${label}.`,
-            `TLS inspection: the certificate for ${host} is issued by “${issuer}”, not by a public certificate authority${label}.`,
+            `TLS-inspektion: certifikatet för ${host} leder till en rot som heter som den publika ”${lookAlike}” men har en annan nyckel${label}.`,
+            `TLS inspection: the certificate for ${host} leads to a root named like the public “${lookAlike}” but with a different key${label}.`,
           )
         : found[0] === 'known-product'
           ? msg(
               `TLS-inspektion: certifikatet för ${host} är utfärdat av ”${issuer}”, en inspektions-CA från ${product}.`,
               `TLS inspection: the certificate for ${host} is issued by “${issuer}”, an inspection CA of ${product}.`,
             )
-          : msg(
-              `TLS-inspektion: ${host} bad inte om kort (klientcertifikat), vilket den riktiga inloggningstjänsten gör; något på vägen svarar i dess ställe.`,
-              `TLS inspection: ${host} did not ask for a card (client certificate), which the real login service does; something on the way answers in its place.`,
-            );
+          : found[0] === 'client-ca-is-servers-own'
+            ? msg(
+                `TLS-inspektion: certifikatet för ${host} är utfärdat av ”${issuer}”, och servern ber om klientcertifikat från samma utfärdare, inte från SITHS eller Efos.`,
+                `TLS inspection: the certificate for ${host} is issued by “${issuer}”, and the server asks for client certificates from that same issuer, not from SITHS or Efos.`,
+              )
+            : msg(
+                `TLS-inspektion: certifikatet för ${host} är utfärdat av ”${issuer}”, inte av en publik certifikatutfärdare${label}.`,
+                `TLS inspection: the certificate for ${host} is issued by “${issuer}”, not by a public certificate authority${label}.`,
+              );
     return { status: 'fail', outcome: 'inspection', evidence: found, product, summary, advice: inspectionAdvice(host, product) };
   }
 
@@ -142,9 +193,44 @@ export function judgeChain(evidence: ChainEvidence): ChainJudgement {
     };
   }
 
+  if (OUTDATED_PROTOCOLS.has(handshake.protocol)) {
+    return {
+      status: 'fail',
+      outcome: 'outdated-tls',
+      evidence: [],
+      summary: msg(
+        `${host} talar bara en föråldrad TLS-version (${handshake.protocol}), som webbläsare inte längre godtar.`,
+        `${host} speaks only an outdated TLS version (${handshake.protocol}), which browsers no longer accept.`,
+      ),
+      advice: msg(
+        'Webbläsare kräver TLS 1.2 eller senare. Är det den riktiga servern behöver dess ägare uppgradera; är det något på vägen (en gammal proxy eller brandvägg) behöver IT byta eller uppgradera den. Skicka rapporten till IT.',
+        'Browsers require TLS 1.2 or later. If this is the real server its owner must upgrade it; if it is something on the way (an old proxy or firewall) IT must replace or upgrade it. Send this report to IT.',
+      ),
+    };
+  }
+
+  if (incomplete) {
+    // Only the server's certificate, and no known root signed it: the server left out its intermediate.
+    const missing = chain.untrustedRoot ? shortName(chain.untrustedRoot) : '?';
+    return {
+      status: 'warn',
+      outcome: 'incomplete-chain',
+      evidence: [],
+      summary: msg(
+        `${host} skickar en ofullständig kedja: utfärdaren ”${missing}” saknas (felinställd server; webbläsare kan ändå klara det genom att hämta utfärdaren via AIA).`,
+        `${host} sends an incomplete chain: the issuer “${missing}” is missing (a server-side misconfiguration; browsers may still cope by fetching the issuer through AIA).`,
+      ),
+      advice: msg(
+        'Det här är inte TLS-inspektion. Fungerar inloggningen finns inget att göra; annars meddela e-tjänstens support att servern inte skickar sitt mellanliggande certifikat.',
+        'This is not TLS inspection. If the login works there is nothing to do; otherwise tell the e-service support that the server does not send its intermediate certificate.',
+      ),
+    };
+  }
+
   const rootSv = publicRoot ? 'publik rot' : 'rot från --ca-file';
   const rootEn = publicRoot ? 'public root' : 'root from --ca-file';
-  if (!requestSeen) {
+  const entry = idpHostEntry(host);
+  if (!request.seen) {
     return {
       status: 'warn',
       outcome: 'request-not-visible',
@@ -159,29 +245,58 @@ export function judgeChain(evidence: ChainEvidence): ChainJudgement {
       ),
     };
   }
-  if (!requested) {
+  if (!request.requested) {
+    const shared = entry && !entry.asksForCardAtHandshake;
     return {
-      status: 'warn',
+      // Expected on a known host that asks for the card later or elsewhere: with a public chain, a note on a pass.
+      status: shared && publicRoot ? 'pass' : 'warn',
       outcome: 'no-client-certificate-request',
       evidence: [],
       summary: msg(
-        `${host}: certifikat från ${issuerCn} (${rootSv}), men servern bad inte om klientcertifikat.`,
-        `${host}: certificate from ${issuerCn} (${rootEn}), but the server did not ask for a client certificate.`,
+        `${host}: certifikat från ${issuerCn} (${rootSv}); servern bad inte om kort i första handskakningen${shared ? ', vilket är väntat här' : ''}.`,
+        `${host}: certificate from ${issuerCn} (${rootEn}); the server did not ask for a card in the first handshake${shared ? ', which is expected here' : ''}.`,
       ),
+      advice: shared
+        ? msg(
+            'Inget tecken på TLS-inspektion: kedjan är ren. Värden tjänar även andra inloggningssätt och kan be om kortet senare eller på en annan adress.',
+            'No sign of TLS inspection: the chain is clean. The host also serves other login methods and may ask for the card later or at another address.',
+          )
+        : msg(
+            'Inget tecken på TLS-inspektion: kedjan är ren. Är det här värden där du loggar in med kort, jämför med en dator där inloggningen fungerar.',
+            'No sign of TLS inspection: the chain is clean. If this is the host where you log in with a card, compare with a computer where the login works.',
+          ),
+    };
+  }
+  if (request.cardAuthorities.length === 0) {
+    const names = request.allAuthorities;
+    return {
+      status: 'warn',
+      outcome: 'card-not-requested',
+      evidence: [],
+      summary:
+        names.length > 0
+          ? msg(
+              `${host}: certifikat från ${issuerCn} (${rootSv}); servern ber om klientcertifikat, men inte från SITHS eller Efos (${authoritiesText(names.length).sv}: ${names.map(shortName).slice(0, 3).join('; ')}).`,
+              `${host}: certificate from ${issuerCn} (${rootEn}); the server asks for a client certificate, but not from SITHS or Efos (${authoritiesText(names.length).en}: ${names.map(shortName).slice(0, 3).join('; ')}).`,
+            )
+          : msg(
+              `${host}: certifikat från ${issuerCn} (${rootSv}); servern ber om klientcertifikat utan att nämna någon utfärdare, alltså inte uttryckligen SITHS eller Efos.`,
+              `${host}: certificate from ${issuerCn} (${rootEn}); the server asks for a client certificate without naming any issuer, so not SITHS or Efos as such.`,
+            ),
       advice: msg(
-        'Är det här värden där du loggar in med kort kan något svara i dess ställe; annars finns inget att göra.',
-        'If this is the host where you log in with a card, something may answer in its place; otherwise there is nothing to do.',
+        'Kortet kan ändå erbjudas, men servern säger inte att den godtar SITHS. Kontrollera att --idp-host är inloggningstjänsten; annars skicka rapporten till IT.',
+        'The card may still be offered, but the server does not say it accepts SITHS. Check that --idp-host is the login service; otherwise send this report to IT.',
       ),
     };
   }
-  const count = handshake.certificateRequest!.authorities.length;
+  const count = request.cardAuthorities.length;
   return {
     status: 'pass',
     outcome: 'pass',
     evidence: [],
     summary: msg(
-      `${host}: certifikat från ${issuerCn} (${rootSv}); servern ber om kort${count > 0 ? ` från ${count} utfärdare` : ''}.`,
-      `${host}: certificate from ${issuerCn} (${rootEn}); the server asks for a card${count > 0 ? ` from ${count} certificate authorities` : ''}.`,
+      `${host}: certifikat från ${issuerCn} (${rootSv}); servern ber om kort från ${authoritiesText(count).sv} för SITHS/Efos.`,
+      `${host}: certificate from ${issuerCn} (${rootEn}); the server asks for a card from ${authoritiesText(count).en} of SITHS/Efos.`,
     ),
   };
 }
@@ -200,4 +315,12 @@ function caNames(presented: readonly PresentedCertificate[], chain: ChainAnalysi
   if (chain.untrustedRoot) names.push(chain.untrustedRoot);
   if (chain.anchor) names.push(chain.anchor.subject);
   return names;
+}
+
+/** The request names a CA of the server's own chain (its issuer, a CA on the path, or the root). */
+function namesOwnCa(request: CardRequest, presented: readonly PresentedCertificate[], chain: ChainAnalysis): boolean {
+  const own = new Set([...chain.path.map((i) => presented[i]?.facts.issuer), ...chain.path.slice(1).map((i) => presented[i]?.facts.subject)]);
+  if (chain.anchor) own.add(chain.anchor.subject);
+  if (chain.untrustedRoot) own.add(chain.untrustedRoot);
+  return request.allAuthorities.some((name) => own.has(name));
 }

@@ -1,7 +1,9 @@
 import { msg, same, type Localized } from '../i18n/index.js';
+import type { SkippedRoute } from '../net/failover.js';
 import type { ProxyDecision, ProxySource } from '../net/types.js';
 import type { Status } from '../model.js';
-import type { ChainOutcome, InspectionEvidence } from './chain-verdict.js';
+import { cardRequestOf, type ChainOutcome, type InspectionEvidence } from './chain-verdict.js';
+import { idpHostEntry, methodsText, type LoginMethod } from './idp-hosts.js';
 import { formatName } from './dn.js';
 import type { FailureInfo, Phase, TlsFailureKind } from './errors.js';
 import { clientCertificateTypeName, signatureSchemeName } from './names.js';
@@ -16,7 +18,13 @@ export interface HostDetails {
   readonly port: number;
   readonly status: Status;
   readonly outcome: ChainOutcome | TlsFailureKind;
-  readonly route: { readonly mode: ProxyDecision['mode']; readonly proxy?: string; readonly source: ProxySource };
+  readonly route: {
+    readonly mode: ProxyDecision['mode'];
+    readonly proxy?: string;
+    readonly source: ProxySource;
+    /** PAC entries tried first that did not answer (the route above is the one that did, or the last tried). */
+    readonly skipped?: readonly SkippedRoute[];
+  };
   readonly remoteAddress?: string;
   readonly protocol?: string;
   readonly cipherSuite?: string;
@@ -30,6 +38,8 @@ export interface HostDetails {
   readonly error?: { readonly kind: TlsFailureKind; readonly phase: Phase; readonly message: string } & FailureInfo;
   readonly timings?: { readonly connectMs: number; readonly handshakeMs: number };
   readonly bytesRead?: number;
+  /** From the host table (src/tls/idp-hosts.ts): how people log in through this host, and its source. */
+  readonly loginMethods?: readonly LoginMethod[];
 }
 
 export interface ChainDetails {
@@ -45,6 +55,9 @@ export interface ChainDetails {
   readonly leafNames: readonly string[];
   readonly expired: ChainAnalysis['expired'];
   readonly notYetValid: ChainAnalysis['notYetValid'];
+  readonly endsSelfSigned: boolean;
+  readonly lookAlikeRoot?: string;
+  readonly leafIssuedByRoot: boolean;
 }
 
 export interface ClientCertificateRequestDetails {
@@ -55,6 +68,8 @@ export interface ClientCertificateRequestDetails {
   readonly signatureAlgorithms?: readonly string[];
   /** Acceptable client CA names, most specific attribute first, in the order sent. */
   readonly authorities?: readonly string[];
+  /** Those of them that are SITHS or Efos CAs: only these make the request "asks for the card". */
+  readonly cardAuthorities?: readonly string[];
 }
 
 export function chainDetails(chain: ChainAnalysis): ChainDetails {
@@ -71,6 +86,9 @@ export function chainDetails(chain: ChainAnalysis): ChainDetails {
     leafNames: chain.leafNames,
     expired: chain.expired,
     notYetValid: chain.notYetValid,
+    endsSelfSigned: chain.endsSelfSigned,
+    ...(chain.lookAlikeRoot ? { lookAlikeRoot: chain.lookAlikeRoot } : {}),
+    leafIssuedByRoot: chain.leafIssuedByRoot,
   };
 }
 
@@ -84,6 +102,7 @@ export function requestDetails(handshake: PresentedHandshake): ClientCertificate
     certificateTypes: request.certificateTypes.map(clientCertificateTypeName),
     signatureAlgorithms: request.signatureAlgorithms.map(signatureSchemeName),
     authorities: request.authorities.map((dn) => formatName(dn) ?? `(unreadable name, ${dn.length} bytes: ${dn.subarray(0, 16).toString('hex')}…)`),
+    cardAuthorities: cardRequestOf(handshake).cardAuthorities,
   };
 }
 
@@ -93,6 +112,11 @@ const MAX_AUTHORITY_NOTES = 20;
 /** The evidence lines for one host: route, every certificate in the order presented, the root, the host name, the client CA names. */
 export function hostNotes(details: HostDetails, presented: readonly PresentedCertificate[] = []): Localized[] {
   const notes: Localized[] = [routeLine(details)];
+  const entry = idpHostEntry(details.host);
+  if (entry) {
+    const methods = methodsText(entry);
+    notes.push(msg(`  Inloggningssätt på den här värden (${entry.operator}): ${methods.sv}`, `  Login methods on this host (${entry.operator}): ${methods.en}`));
+  }
   if (details.error) {
     notes.push(msg(`  Teknisk detalj: ${details.error.message}`, `  Technical detail: ${details.error.message}`));
     return notes;
@@ -158,17 +182,32 @@ function rootLines(d: HostDetails): Localized[] {
   const chain = d.chain;
   if (!chain) return [];
   const lines: Localized[] = [];
-  if (chain.root) {
+  if (chain.lookAlikeRoot) {
+    lines.push(
+      msg(
+        `  Rot: ${chain.lookAlikeRoot} – en rot med det namnet finns (i Mozillas rotlista), men det här är en annan nyckel${chain.root ? ` (betrodd bara genom --ca-file ${chain.root.file ?? ''})`.trimEnd() : ''}`,
+        `  Root: ${chain.lookAlikeRoot} – a root with this name exists (in Mozilla's list), but this is a different key${chain.root ? ` (trusted only through --ca-file ${chain.root.file ?? ''})`.trimEnd() : ''}`,
+      ),
+    );
+  } else if (chain.root) {
     const where =
       chain.root.source === 'mozilla'
         ? msg('i Mozillas rotlista (publik, som i webbläsare)', "in Mozilla's root list (public, as in browsers)")
         : msg(`från --ca-file ${chain.root.file ?? ''}`.trimEnd(), `from --ca-file ${chain.root.file ?? ''}`.trimEnd());
-    lines.push(msg(`  Rot: ${chain.root.subject}, ${where.sv}`, `  Root: ${chain.root.subject}, ${where.en}`));
-  } else {
+    const sent = chain.root.sent ? msg(', skickad av servern', ', sent by the server') : msg('', '');
+    lines.push(msg(`  Rot: ${chain.root.subject}, ${where.sv}${sent.sv}`, `  Root: ${chain.root.subject}, ${where.en}${sent.en}`));
+  } else if (chain.endsSelfSigned) {
     lines.push(
       msg(
         `  Rot: ${chain.untrustedRoot ?? '?'} – finns inte i Mozillas rotlista eller --ca-file`,
         `  Root: ${chain.untrustedRoot ?? '?'} – in neither Mozilla's root list nor --ca-file`,
+      ),
+    );
+  } else {
+    lines.push(
+      msg(
+        `  Kedjan är ofullständig: utfärdaren ${chain.untrustedRoot ?? '?'} skickades inte och är ingen känd rot`,
+        `  The chain is incomplete: the issuer ${chain.untrustedRoot ?? '?'} was not sent and is no known root`,
       ),
     );
   }
@@ -200,7 +239,11 @@ function requestLines(request: ClientCertificateRequestDetails | undefined): Loc
       ? msg(`  Servern ber om klientcertifikat (${types}) från dessa utfärdare (${names.length}):`, `  The server asks for a client certificate (${types}) from these authorities (${names.length}):`)
       : msg(`  Servern ber om klientcertifikat (${types}) från vilken utfärdare som helst.`, `  The server asks for a client certificate (${types}) from any authority.`),
   ];
-  for (const name of names.slice(0, MAX_AUTHORITY_NOTES)) lines.push(same(`    ${name}`));
+  const card = new Set(request.cardAuthorities ?? []);
+  for (const name of names.slice(0, MAX_AUTHORITY_NOTES)) lines.push(card.has(name) ? msg(`    ${name} (SITHS/Efos)`, `    ${name} (SITHS/Efos)`) : same(`    ${name}`));
+  if (names.length > 0 && card.size === 0) {
+    lines.push(msg('    Ingen av dem är en SITHS- eller Efos-utfärdare.', '    None of them is a SITHS or Efos CA.'));
+  }
   if (names.length > MAX_AUTHORITY_NOTES) {
     const more = names.length - MAX_AUTHORITY_NOTES;
     lines.push(msg(`    … och ${more} till (se details)`, `    … and ${more} more (see details)`));

@@ -61,6 +61,7 @@ const ALERTS: Record<number, string> = {
 };
 
 export const ALERT_PROTOCOL_VERSION = 70;
+export const ALERT_HANDSHAKE_FAILURE = 40;
 
 export function alertName(description: number): string {
   return ALERTS[description] ?? `alert ${description}`;

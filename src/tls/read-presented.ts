@@ -8,10 +8,16 @@ import { authorityOf } from '../net/tunnel.js';
 import { buildClientHello } from './client-hello.js';
 import { fromNetError, TlsProbeError } from './errors.js';
 import { ServerFlightReader, type ServerFlight } from './handshake-reader.js';
-import { ALERT_PROTOCOL_VERSION, cipherSuiteName, protocolName } from './names.js';
+import { ALERT_HANDSHAKE_FAILURE, ALERT_PROTOCOL_VERSION, cipherSuiteName, protocolName } from './names.js';
 import type { PresentedHandshake, PresentedRequest, TlsClient } from './types.js';
 
 export const realTlsClient: TlsClient = { readPresented };
+
+/**
+ * Alerts a TLS 1.3-only server answers a TLS 1.2-only hello with:
+ * protocol_version (OpenSSL, RFC 8446 appendix D) or handshake_failure (GnuTLS).
+ */
+const REFUSALS_OF_TLS12 = new Set([ALERT_PROTOCOL_VERSION, ALERT_HANDSHAKE_FAILURE]);
 
 /**
  * Connect and read what the server presents: our TLS 1.2 reader over the raw
@@ -28,8 +34,14 @@ export async function readPresented(request: PresentedRequest): Promise<Presente
     flight = await readServerFlight(connection.socket, buildClientHello(request.host), limits, request.host, request.port);
   } catch (err) {
     connection.socket.destroy();
-    if (err instanceof TlsProbeError && err.kind === 'tls-alert' && err.info.alert?.description === ALERT_PROTOCOL_VERSION) {
-      return readWithNodeTls(request, limits);
+    if (err instanceof TlsProbeError && err.kind === 'tls-alert' && REFUSALS_OF_TLS12.has(err.info.alert?.description ?? -1)) {
+      try {
+        return await readWithNodeTls(request, limits);
+      } catch (second) {
+        // Not a TLS 1.3 server after all: the first refusal is the one to report, unless time ran out.
+        if (second instanceof TlsProbeError && (second.kind === 'timeout' || second.kind === 'aborted')) throw second;
+        throw err;
+      }
     }
     throw err;
   }
@@ -54,6 +66,7 @@ export async function readPresented(request: PresentedRequest): Promise<Presente
  * to judge, never Node's to refuse.
  */
 async function connect(request: PresentedRequest, limits: PhaseLimits, clock: PhaseClock, tls: boolean): Promise<OpenedConnection> {
+  // As a browser: h2 first, then http/1.1 (some servers refuse a hello without the protocol they serve).
   try {
     return await openConnection({
       host: request.host,
@@ -64,6 +77,7 @@ async function connect(request: PresentedRequest, limits: PhaseLimits, clock: Ph
       resolve: request.resolve,
       ca: request.ca,
       verify: 'proxy',
+      alpn: ['h2', 'http/1.1'],
       limits,
       clock,
     });
@@ -137,7 +151,7 @@ async function readWithNodeTls(request: PresentedRequest, limits: PhaseLimits): 
       certificates: verifiedChain(socket.getPeerCertificate(true)),
       messages: [],
       remoteAddress: connection.remoteAddress,
-        connectMs,
+      connectMs,
       handshakeMs: clock.endOf('tls')! - connectMs,
       bytesRead: socket.bytesRead,
     };

@@ -28,6 +28,12 @@ export class TrustStore {
     return this.bySubject.get(cert.subject)?.find((a) => a.cert.publicKey.equals(cert.publicKey));
   }
 
+  /** This very certificate, or one of the same name and key, is in Mozilla's list. */
+  isMozillaRoot(cert: X509Certificate): boolean {
+    if (this.byFingerprint.get(cert.fingerprint256)?.source === 'mozilla') return true;
+    return (this.bySubject.get(cert.subject) ?? []).some((a) => a.source === 'mozilla' && a.cert.publicKey.equals(cert.publicKey));
+  }
+
   /** Is there a Mozilla root by this name? (For wording only: trust is decided by signatures.) */
   hasMozillaRootNamed(subject: string): boolean {
     return (this.bySubject.get(subject) ?? []).some((a) => a.source === 'mozilla');

@@ -128,6 +128,14 @@ export interface ChainAnalysis {
   readonly leafNames: readonly string[];
   readonly expired: readonly DatedProblem[];
   readonly notYetValid: readonly DatedProblem[];
+  /**
+   * The chain claims a root of Mozilla's list by name (the top's own name,
+   * or the name of its issuer), but that root's key did not sign it: a
+   * look-alike, as an inspection CA named like a public one.
+   */
+  readonly lookAlikeRoot?: string;
+  /** The server's certificate was signed directly by a root (self-signed), which public CAs never do (CA/Browser Forum Baseline Requirements 6.1.7). */
+  readonly leafIssuedByRoot: boolean;
 }
 
 /** Path searches are tiny, but a hostile set of cross-signed certificates must not make them explode. */
@@ -143,7 +151,7 @@ const MAX_DEPTH = 10;
  */
 export function analyseChain(presented: readonly PresentedCertificate[], host: string, store: TrustStore, now: Date): ChainAnalysis {
   const leaf = presented[0]?.x509;
-  const found = leaf ? buildPath(presented, store) : { path: [] as number[] };
+  const found = leaf ? buildPath(presented, store, now) : { path: [] as number[] };
   const path = found.path;
   const anchor = found.anchor;
   const onPath = path.map((i) => presented[i]!.x509!);
@@ -155,6 +163,7 @@ export function analyseChain(presented: readonly PresentedCertificate[], host: s
   const notYetValid = dated.filter((c) => now < new Date(c.validFrom)).map((c) => ({ subject: fromNodeName(c.subject), date: new Date(c.validFrom) }));
 
   const matchedName = leaf ? (isIP(host) ? leaf.checkIP(host) : leaf.checkHost(host)) : undefined;
+  const leafIssuer = onPath[1] ?? (anchor && path.length === 1 ? anchor.cert : undefined);
   return {
     path,
     anchor: anchor && {
@@ -174,7 +183,22 @@ export function analyseChain(presented: readonly PresentedCertificate[], host: s
     leafNames: leaf ? namesOf(leaf) : [],
     expired,
     notYetValid,
+    lookAlikeRoot: top ? lookAlikeOf(top, anchor?.cert, endsSelfSigned, store) : undefined,
+    leafIssuedByRoot: leafIssuer !== undefined && isSelfSigned(leafIssuer),
   };
+}
+
+/**
+ * The Mozilla root name this chain borrows without that root's key: the
+ * trusted anchor (from --ca-file) named like a Mozilla root, the sent
+ * self-signed top, or the name of the top's issuer when no such root signed it.
+ */
+function lookAlikeOf(top: X509Certificate, anchor: X509Certificate | undefined, endsSelfSigned: boolean, store: TrustStore): string | undefined {
+  const claimed = anchor ?? (endsSelfSigned ? top : undefined);
+  if (claimed) {
+    return store.hasMozillaRootNamed(claimed.subject) && !store.isMozillaRoot(claimed) ? fromNodeName(claimed.subject) : undefined;
+  }
+  return store.hasMozillaRootNamed(top.issuer) ? fromNodeName(top.issuer) : undefined;
 }
 
 interface Found {
@@ -182,7 +206,11 @@ interface Found {
   readonly anchor?: { readonly cert: X509Certificate; readonly source: AnchorSource; readonly file?: string; readonly sent: boolean };
 }
 
-function buildPath(presented: readonly PresentedCertificate[], store: TrustStore): Found {
+function buildPath(presented: readonly PresentedCertificate[], store: TrustStore, now: Date): Found {
+  // Like browsers, try certificates valid now before expired or future ones (an expired duplicate sent ahead of its renewal is ignored).
+  const order = presented
+    .map((_, i) => i)
+    .sort((a, b) => Number(!validAt(presented[a]!.x509, now)) - Number(!validAt(presented[b]!.x509, now)) || a - b);
   let steps = 0;
   let longest: number[] = [0];
   const extend = (path: number[]): Found | undefined => {
@@ -200,7 +228,7 @@ function buildPath(presented: readonly PresentedCertificate[], store: TrustStore
     // A self-signed certificate ends a path: nothing above it.
     if (isSelfSigned(current)) return undefined;
     const onPath = new Set(path.map((i) => presented[i]!.x509!.fingerprint256));
-    for (let i = 0; i < presented.length; i++) {
+    for (const i of order) {
       const candidate = presented[i]!.x509;
       // Only a CA certificate may sign another, as browsers insist; a duplicate adds nothing.
       if (!candidate?.ca || onPath.has(candidate.fingerprint256) || !issuedBy(current, candidate)) continue;
@@ -210,6 +238,10 @@ function buildPath(presented: readonly PresentedCertificate[], store: TrustStore
     return undefined;
   };
   return extend([0]) ?? { path: longest };
+}
+
+function validAt(cert: X509Certificate | undefined, now: Date): boolean {
+  return cert !== undefined && now >= new Date(cert.validFrom) && now <= new Date(cert.validTo);
 }
 
 function namesOf(leaf: X509Certificate): string[] {

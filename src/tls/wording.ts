@@ -5,15 +5,6 @@ export function bypassName(host: string): string {
   return host === 'idp.funktionstjanster.se' || host.endsWith('.idp.funktionstjanster.se') ? '*.idp.funktionstjanster.se' : host;
 }
 
-/**
- * Hosts known to ask for a card at the TLS handshake: the SITHS login on
- * *.idp.funktionstjanster.se is mutual TLS (../shared/DESIGN.md). For any
- * other --idp-host a missing request is only a warning.
- */
-export function expectsClientCertificate(host: string): boolean {
-  return bypassName(host) === '*.idp.funktionstjanster.se';
-}
-
 /** "TEST Region Test Proxy CA (Region Test (TEST))": the common name, with the organisation when it adds something. */
 export function shortName(displayName: string): string {
   const cn = attributeOf(displayName, 'CN');
@@ -29,4 +20,15 @@ export function seconds(ms: number): string {
 
 export function day(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+const PLURAL_EN = new Intl.PluralRules('en');
+
+/** "1 certificate authority" / "2 certificate authorities", in both languages. */
+export function authorities(count: number): { readonly sv: string; readonly en: string } {
+  return {
+    // "utfärdare" is both singular and plural.
+    sv: `${count} utfärdare`,
+    en: `${count} ${PLURAL_EN.select(count) === 'one' ? 'certificate authority' : 'certificate authorities'}`,
+  };
 }

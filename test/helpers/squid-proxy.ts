@@ -29,6 +29,8 @@ export interface Squid {
   readonly ports: {
     /** ssl-bump: decrypts and re-signs with the inspection CA (an inspecting proxy). */
     readonly bump: number;
+    /** ssl-bump that also asks the client for a certificate, naming only its own CA (`clientca=`). */
+    readonly bumpClientCa: number;
     /** ssl-bump port with a splice rule: peeks at SNI, then only tunnels. */
     readonly splice: number;
     /** A plain CONNECT proxy. */
@@ -65,9 +67,10 @@ function squidBinary(): string {
  */
 export async function startSquid(options: SquidOptions): Promise<Squid> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'siths-squid-'));
-  const ports = { bump: await freePort(), splice: await freePort(), tunnel: await freePort(), auth: await freePort(), deny: await freePort() };
+  const ports = { bump: await freePort(), bumpClientCa: await freePort(), splice: await freePort(), tunnel: await freePort(), auth: await freePort(), deny: await freePort() };
   const file = (name: string) => path.join(dir, name);
   writeFileSync(file('inspection-ca.pem'), options.inspectionCa.certPem + options.inspectionCa.keyPem);
+  writeFileSync(file('inspection-ca.crt'), options.inspectionCa.certPem);
   writeFileSync(file('hosts'), Object.entries(options.hosts).map(([name, address]) => `${address} ${name}`).join('\n') + '\n');
   const hash = execFileSync('openssl', ['passwd', '-apr1', options.user.password], { encoding: 'utf8' }).trim();
   writeFileSync(file('passwd'), `${options.user.name}:${hash}\n`);
@@ -78,6 +81,7 @@ export async function startSquid(options: SquidOptions): Promise<Squid> {
     file('squid.conf'),
     [
       `http_port 127.0.0.1:${ports.bump} ssl-bump ${bumpCert} name=bump`,
+      `http_port 127.0.0.1:${ports.bumpClientCa} ssl-bump ${bumpCert} clientca=${file('inspection-ca.crt')} name=bumpClientCa`,
       `http_port 127.0.0.1:${ports.splice} ssl-bump ${bumpCert} name=splice`,
       `http_port 127.0.0.1:${ports.tunnel} name=tunnel`,
       `http_port 127.0.0.1:${ports.auth} name=auth`,
