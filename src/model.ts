@@ -35,6 +35,8 @@ export interface CheckResult<D extends object = object> extends ProbeOutcome<D> 
 export interface Probe<D extends object = object> {
   /** Stable id, used on the command line, in JSON and in the support code. */
   readonly id: string;
+  /** Former ids still accepted on the command line (`check netid`, `--skip netid`), shown by list-checks. */
+  readonly aliases?: readonly string[];
   readonly title: Localized;
   /** What it checks, for `list-checks`. */
   readonly description: Localized;

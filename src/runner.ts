@@ -26,7 +26,8 @@ export interface Selection {
  */
 export function selectProbes(registry: readonly AnyProbe[], selection: Selection, options: DoctorOptions): AnyProbe[] {
   const byId = new Map(registry.map((p) => [p.id, p]));
-  const unknown = [...(selection.ids ?? []), ...(selection.skip ?? [])].filter((id) => !byId.has(id));
+  const canonical = (id: string): string => registry.find((p) => p.aliases?.includes(id))?.id ?? id;
+  const unknown = [...(selection.ids ?? []), ...(selection.skip ?? [])].filter((id) => !byId.has(canonical(id)));
   if (unknown.length > 0) {
     const known = registry.map((p) => p.id).join(', ');
     throw new UsageError(
@@ -45,7 +46,7 @@ export function selectProbes(registry: readonly AnyProbe[], selection: Selection
     if (!probe) throw new Error(`probe ${path.at(-1) ?? '?'} depends on unknown probe ${id}`);
     for (const dep of dependenciesOf(probe, options)) visit(dep, [...path, id]);
   };
-  const ids = selection.ids && selection.ids.length > 0 ? selection.ids : registry.map((p) => p.id);
+  const ids = selection.ids && selection.ids.length > 0 ? selection.ids.map(canonical) : registry.map((p) => p.id);
   for (const id of ids) visit(id, []);
   return registry.filter((p) => wanted.has(p.id));
 }
@@ -140,7 +141,7 @@ function immediateOutcome(
   results: ReadonlyMap<string, CheckResult>,
   skipOnRequest: ReadonlySet<string>,
 ): ProbeOutcome | undefined {
-  if (skipOnRequest.has(probe.id)) {
+  if (skipOnRequest.has(probe.id) || probe.aliases?.some((a) => skipOnRequest.has(a))) {
     return {
       status: 'skip',
       summary: msg('Hoppades över på begäran (--skip).', 'Skipped on request (--skip).'),

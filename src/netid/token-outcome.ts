@@ -25,6 +25,8 @@ export interface TokenSlotDetails {
 
 export interface NetidTokenDetails {
   readonly library?: string;
+  /** The card software whose library was asked (card-software's product), so a report says through whom the card was seen. */
+  readonly middleware?: { readonly product?: string; readonly name: string };
   readonly libraryInfo?: LibraryInfo;
   readonly slotCount?: number;
   readonly slots?: readonly TokenSlotDetails[];

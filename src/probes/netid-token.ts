@@ -1,17 +1,17 @@
 import { msg, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeOutcome } from '../model.js';
 import { cardsFromCardProbe, tokenOutcome, type NetidTokenDetails } from '../netid/token-outcome.js';
-import { netidDetailsOf } from '../netid/types.js';
+import { CARD_SOFTWARE_ID, netidDetailsOf } from '../netid/types.js';
 import type { Pkcs11Inspection } from '../pkcs11/inspector.js';
 
 export const netidTokenProbe: Probe<NetidTokenDetails> = {
   id: 'netid-token',
-  title: msg('Net iD ser kortet', 'Net iD sees the card'),
+  title: msg('Kortprogramvaran ser kortet', 'The card software sees the card'),
   description: msg(
-    'Laddar Net iD:s PKCS#11-bibliotek i en egen process och listar kortplatser, kort och de certifikat som syns utan inloggning (aldrig PIN-kod). Jämför med kortläsarkontrollen när den körs.',
-    "Loads Net iD's PKCS#11 library in a process of its own and lists slots, cards and the certificates visible without logging in (never a PIN). Compares with the card reader check when it runs.",
+    'Laddar PKCS#11-biblioteket från den kortprogramvara som finns (SAC där SITHS eID-appen finns, Net iD:s där Net iD finns, OpenSC på Linux) i en egen process, säger vilken den frågade, och listar kortplatser, kort och de certifikat som syns utan inloggning (aldrig PIN-kod). Jämför med kortläsarkontrollen när den körs.',
+    "Loads the PKCS#11 library of the card software that is installed (SAC where the SITHS eID app is, Net iD's where Net iD is, OpenSC on Linux) in a process of its own, says which one it asked, and lists slots, cards and the certificates visible without logging in (never a PIN). Compares with the card reader check when it runs.",
   ),
-  dependsOn: ['netid'],
+  dependsOn: [CARD_SOFTWARE_ID],
   uses: ['card'],
   async run(ctx) {
     const netid = netidDetailsOf(ctx.results);
@@ -19,15 +19,17 @@ export const netidTokenProbe: Probe<NetidTokenDetails> = {
     if (!library) {
       return {
         status: 'skip',
-        summary: msg('Hoppades över: inget PKCS#11-bibliotek att ladda (se ”Net iD installerat”).', 'Skipped: no PKCS#11 library to load (see “Net iD installed”).'),
+        summary: msg('Hoppades över: inget PKCS#11-bibliotek att ladda (se ”Kortprogramvara”).', 'Skipped: no PKCS#11 library to load (see “Card software”).'),
         details: { skipReason: 'no-library' },
       };
     }
-    // The product name when the library is Net iD's; a library given with --pkcs11-module may be anything.
+    // The product name of the middleware asked; a library given with --pkcs11-module may be anything.
     const who = netid.productName ? msg(netid.productName, netid.productName) : msg('PKCS#11-biblioteket', 'The PKCS#11 library');
+    const middleware = { ...(netid.product ? { product: netid.product } : {}), name: netid.productName ?? 'PKCS#11' };
     const inspection = await ctx.system.pkcs11(library, { timeoutMs: ctx.timeoutMs, signal: ctx.signal, env: ctx.system.env });
-    if (inspection.kind === 'ok') return tokenOutcome(library, inspection.report, who, cardsFromCardProbe(ctx.results));
-    return failureOutcome(library, inspection, who);
+    const outcome = inspection.kind === 'ok' ? tokenOutcome(library, inspection.report, who, cardsFromCardProbe(ctx.results)) : failureOutcome(library, inspection, who);
+    const asked = msg(`Frågade ${middleware.name}: ${library}`, `Asked ${middleware.name}: ${library}`);
+    return { ...outcome, notes: [asked, ...(outcome.notes ?? [])], details: { ...outcome.details, middleware } };
   },
 };
 
