@@ -52,6 +52,8 @@ export interface Probe<D extends object = object> {
    * probe in and never causes a skip.
    */
   readonly uses?: readonly string[];
+  /** Runs only on these platforms (process.platform values); elsewhere it is skipped saying so. */
+  readonly platforms?: readonly NodeJS.Platform[];
   /** Needs the network: skipped with `--offline`. */
   readonly network?: boolean;
   run(ctx: ProbeContext): Promise<ProbeOutcome<D>>;

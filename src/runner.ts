@@ -105,7 +105,7 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
         for (const probe of probes) {
           if (results.has(probe.id) || running.has(probe.id)) continue;
           if (!waitsFor(probe).every((id) => results.has(id))) continue;
-          const immediate = immediateOutcome(probe, options, results, skipOnRequest);
+          const immediate = immediateOutcome(probe, options, results, skipOnRequest, request.system.platform.os);
           if (immediate) {
             finish({ id: probe.id, title: probe.title, durationMs: 0, ...immediate });
             decided = true;
@@ -140,6 +140,7 @@ function immediateOutcome(
   options: DoctorOptions,
   results: ReadonlyMap<string, CheckResult>,
   skipOnRequest: ReadonlySet<string>,
+  os: NodeJS.Platform,
 ): ProbeOutcome | undefined {
   if (skipOnRequest.has(probe.id) || probe.aliases?.some((a) => skipOnRequest.has(a))) {
     return {
@@ -157,6 +158,14 @@ function immediateOutcome(
       details: { skipReason: 'prerequisite', prerequisite: dep.id, prerequisiteStatus: dep.status },
     };
   }
+  if (probe.platforms && !probe.platforms.includes(os)) {
+    const names = probe.platforms.map(platformName).join(', ');
+    return {
+      status: 'skip',
+      summary: msg(`Hoppades över: gäller bara ${names}.`, `Skipped: applies to ${names} only.`),
+      details: { skipReason: 'platform', platforms: probe.platforms },
+    };
+  }
   if (probe.network && options.offline) {
     return {
       status: 'skip',
@@ -165,6 +174,10 @@ function immediateOutcome(
     };
   }
   return undefined;
+}
+
+function platformName(os: NodeJS.Platform): string {
+  return os === 'win32' ? 'Windows' : os === 'darwin' ? 'macOS' : os === 'linux' ? 'Linux' : os;
 }
 
 function skippedBecause(dep: CheckResult): Localized {

@@ -25,7 +25,7 @@ const CARD_SOFTWARE_NAME = /net\s*id|siths\s*e-?id|safenet\s+authentication\s+cl
 /** Uninstall entries read one by one after the search; a real machine has one to three. */
 const MAX_UNINSTALL_ENTRIES = 10;
 
-type RegRead = { readonly kind: 'keys'; readonly keys: RegKey[] } | { readonly kind: 'missing' } | { readonly kind: 'failed'; readonly reason: string };
+export type RegRead = { readonly kind: 'keys'; readonly keys: RegKey[] } | { readonly kind: 'missing' } | { readonly kind: 'failed'; readonly reason: string };
 
 /** What the registry says about one product, before looking on disk. */
 export interface Claim {
@@ -44,7 +44,7 @@ export interface Claim {
  */
 export async function readRegistryClaims(ctx: ProbeContext, findings: PlatformFindings): Promise<Claim[]> {
   const env = ctx.system.env;
-  const regExe = win.join(envValue(env, 'SystemRoot') ?? 'C:\\Windows', 'System32', 'reg.exe');
+  const regExe = system32(env, 'reg.exe');
   const query = (args: readonly string[]): Promise<RegRead> => regQuery(ctx, regExe, args);
 
   const failed: string[] = [];
@@ -91,7 +91,8 @@ export async function readRegistryClaims(ctx: ProbeContext, findings: PlatformFi
   return claims;
 }
 
-async function regQuery(ctx: ProbeContext, regExe: string, args: readonly string[]): Promise<RegRead> {
+/** One `reg.exe query` with `args`; a key that is not there is `missing`, reg.exe that cannot run or answer is `failed`. */
+export async function regQuery(ctx: ProbeContext, regExe: string, args: readonly string[]): Promise<RegRead> {
   let result;
   try {
     result = await ctx.system.exec(regExe, ['query', ...args], { timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxBuffer: 2 * 1024 * 1024 });
@@ -157,4 +158,9 @@ function textValue(key: RegKey | undefined, name: string, where: string, finding
   }
   if (value.kind !== 'string' || value.value === '') return undefined;
   return value.value.replace(/^"(.*)"$/, '$1').slice(0, 1024);
+}
+
+/** A program in System32, found through SystemRoot as Windows itself does (never through PATH). */
+export function system32(env: ProbeContext['system']['env'], program: string): string {
+  return win.join(envValue(env, 'SystemRoot') ?? 'C:\\Windows', 'System32', program);
 }

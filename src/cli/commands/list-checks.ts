@@ -7,8 +7,8 @@ import { dependenciesOf, type Probe } from '../../model.js';
 import type { DoctorOptions } from '../../options.js';
 
 const HEAD = {
-  sv: { id: 'id', title: 'kontroll', deps: 'kräver', net: 'nätverk', alias: 'även', none: '–' },
-  en: { id: 'id', title: 'check', deps: 'needs', net: 'network', alias: 'also', none: '–' },
+  sv: { id: 'id', title: 'kontroll', deps: 'kräver', net: 'nätverk', alias: 'även', only: 'bara', none: '–' },
+  en: { id: 'id', title: 'check', deps: 'needs', net: 'network', alias: 'also', only: 'only', none: '–' },
 } as const;
 
 /** `list-checks`: what each probe checks and what it depends on, in the chosen format. */
@@ -21,6 +21,7 @@ export function renderCheckList(probes: readonly Probe<object>[], options: Docto
     description: pick(p.description, lang),
     dependsOn: [...dependenciesOf(p, options)],
     network: Boolean(p.network),
+    ...(p.platforms ? { platforms: [...p.platforms] } : {}),
   }));
   if (options.format === 'json') return JSON.stringify({ schemaVersion: 1, checks: rows }, null, 2) + '\n';
   const h = HEAD[lang];
@@ -28,7 +29,8 @@ export function renderCheckList(probes: readonly Probe<object>[], options: Docto
     const lines = [`| ${h.id} | ${h.title} | ${h.deps} |`, '|---|---|---|'];
     for (const r of rows) {
       const id = [r.id, ...(r.aliases ?? [])].map((a) => `\`${a}\``).join(', ');
-      lines.push(`| ${id} | **${r.title}**: ${r.description} | ${r.dependsOn.map((d) => `\`${d}\``).join(', ') || h.none} |`);
+      const only = r.platforms ? ` (${h.only} ${r.platforms.join(', ')})` : '';
+      lines.push(`| ${id} | **${r.title}**${only}: ${r.description} | ${r.dependsOn.map((d) => `\`${d}\``).join(', ') || h.none} |`);
     }
     return lines.join('\n') + '\n';
   }
@@ -39,6 +41,7 @@ export function renderCheckList(probes: readonly Probe<object>[], options: Docto
       r.aliases ? `${h.alias}: ${r.aliases.join(', ')}` : '',
       r.dependsOn.length > 0 ? `${h.deps}: ${r.dependsOn.join(', ')}` : '',
       r.network ? h.net : '',
+      r.platforms ? `${h.only} ${r.platforms.map((o) => (o === 'win32' ? 'Windows' : o === 'darwin' ? 'macOS' : o)).join(', ')}` : '',
     ].filter(Boolean);
     lines.push(`${r.id.padEnd(width)}  ${r.title}${extras.length > 0 ? ` (${extras.join('; ')})` : ''}`);
     lines.push(`${' '.repeat(width)}  ${r.description}`);
