@@ -76,6 +76,16 @@ export async function readRegistryClaims(ctx: ProbeContext, findings: PlatformFi
       if (key.values.some((v) => v.name.toLowerCase() === 'displayname' && CARD_SOFTWARE_NAME.test(v.data))) entryPaths.push(key.path);
     }
   }
+  // reg.exe without /f (Wine's, and any that refuses the search): list the whole key once and filter here.
+  const searchReads = await Promise.all(uninstallSearches);
+  const unsearched = UNINSTALL_KEYS.filter((key) => searches.every((s, i) => s.key !== key || searchReads[i]!.kind === 'missing'));
+  for (const [i, read] of (await Promise.all(unsearched.map((key) => query([key, '/s'])))).entries()) {
+    findings.searched.push(`${unsearched[i]!} (/s)`);
+    if (read.kind !== 'keys') continue;
+    for (const key of read.keys) {
+      if (key.values.some((v) => v.name.toLowerCase() === 'displayname' && CARD_SOFTWARE_NAME.test(v.data))) entryPaths.push(key.path);
+    }
+  }
   const entries = unique(entryPaths, (p) => p.toLowerCase()).slice(0, MAX_UNINSTALL_ENTRIES);
   for (const [i, read] of (await Promise.all(entries.map((key) => query([key])))).entries()) {
     note(read, entries[i]!);
