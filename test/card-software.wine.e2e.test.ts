@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { atrBytes, atrMatches } from '../src/netid/smartcards.js';
 import type { JsonCheck } from './helpers/cli.js';
 import { describeWith } from './helpers/prereq.js';
 import { WINE_PREREQUISITES, WinePrefix, windowsNode, winePath } from './helpers/wine-registry.js';
@@ -10,6 +13,8 @@ const ENTERPRISE = `${UNINSTALL}\\{6F2A9C41-3B7D-4E15-9A0C-58D21E7B4F03}`;
 const SAC_LIBRARY = 'C:\\windows\\system32\\eTPKCS11.dll';
 const ENTERPRISE_FILES = ['C:\\Program Files\\Net iD\\iid.exe', 'C:\\Program Files\\Net iD\\iidp11.dll'];
 const LAUNCHER = new URL('../bin/siths-doctor.js', import.meta.url).pathname;
+const SMARTCARDS_JS = new URL('../dist/netid/smartcards.js', import.meta.url).pathname;
+const CALAIS = 'HKLM\\SOFTWARE\\Microsoft\\Cryptography\\Calais\\SmartCards';
 
 /**
  * The card software check on Windows, for real: Windows' node.exe under Wine
@@ -80,5 +85,27 @@ describeWith('card software under Wine (the real reg.exe, Windows node.exe, dist
     expect(check.summary).toBe('Only Net iD Enterprise is there for the SITHS card.');
     expect(check.details).toMatchObject({ product: 'enterprise', version: '6.8.1.2', pkcs11Library: 'C:\\Program Files\\Net iD\\iidp11.dll' });
     expect(check.notes).toContainEqual(expect.stringContaining('2023-06-30'));
+  }, 180_000);
+
+  it('reads a minidriver registration (ATR, ATRMask, 80000001) that Wine\'s reg.exe added, and matches the card\'s ATR', async () => {
+    const key = `${CALAIS}\\SafeNet IDPrime 840`;
+    await prefix.addValue(key, 'ATR', '3B7F96000080318065B0850000EF120FFE829000', 'REG_BINARY');
+    await prefix.addValue(key, 'ATRMask', 'FFFFFFFFFFFFFFFFFFFFFF00FFFFFFFFFFFFFFFF', 'REG_BINARY');
+    await prefix.addValue(key, '80000001', 'eTPKCS15.dll');
+    // Our dist/ code, in Windows node.exe, reading through the real reg.exe.
+    const script = path.join(prefix.dir, 'read-smartcards.mjs');
+    writeFileSync(
+      script,
+      `const { readSmartCards } = await import(${JSON.stringify('file:///' + winePath(SMARTCARDS_JS).replace(/\\/g, '/'))});\n` +
+        `const { realExec } = await import(${JSON.stringify('file:///' + winePath(SMARTCARDS_JS.replace(/netid[\\/]smartcards\.js$/, 'system.js')).replace(/\\/g, '/'))});\n` +
+        `const cards = await readSmartCards({ timeoutMs: 30000, signal: AbortSignal.timeout(60000), system: { env: process.env, exec: realExec } });\n` +
+        `console.log(JSON.stringify(typeof cards === 'string' ? cards : cards.map((c) => ({ ...c, atr: c.atr.toString('hex'), mask: c.mask?.toString('hex') }))));\n`,
+    );
+    const run = await prefix.wine([node, winePath(script)]);
+    const cards = JSON.parse(run.stdout || JSON.stringify(run.stderr)) as { name: string; atr: string; mask?: string; minidriver?: string }[];
+    const card = cards.find((c) => c.name === 'SafeNet IDPrime 840');
+    expect(card, run.stdout + run.stderr).toMatchObject({ atr: '3b7f96000080318065b0850000ef120ffe829000', mask: 'ffffffffffffffffffffff00ffffffffffffffff', minidriver: 'eTPKCS15.dll' });
+    const known = { name: card!.name, atr: Buffer.from(card!.atr, 'hex'), mask: Buffer.from(card!.mask!, 'hex') };
+    expect(atrMatches(atrBytes('3B 7F 96 00 00 80 31 80 65 B0 85 03 00 EF 12 0F FE 82 90 00')!, known)).toBe(true);
   }, 180_000);
 });

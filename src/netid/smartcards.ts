@@ -1,4 +1,9 @@
+import type { ProbeContext } from '../model.js';
 import type { RegKey } from './reg-query.js';
+import { regQuery, system32 } from './windows-registry.js';
+
+const SMART_CARDS = 'HKLM\\SOFTWARE\\Microsoft\\Cryptography\\Calais\\SmartCards';
+const SMART_CARDS_32 = 'HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Cryptography\\Calais\\SmartCards';
 
 /**
  * Smart cards Windows knows, from `reg query HKLM\SOFTWARE\Microsoft\
@@ -45,4 +50,12 @@ export function atrMatches(atr: Buffer, card: KnownCard): boolean {
   const mask = card.mask && card.mask.length === atr.length ? card.mask : Buffer.alloc(atr.length, 0xff);
   for (let i = 0; i < atr.length; i++) if ((atr[i]! & mask[i]!) !== (card.atr[i]! & mask[i]!)) return false;
   return true;
+}
+
+/** The cards Windows knows, 64- and 32-bit registrations; the reason as a string when reg.exe cannot answer. */
+export async function readSmartCards(ctx: ProbeContext): Promise<KnownCard[] | string> {
+  const roots = [SMART_CARDS, SMART_CARDS_32];
+  const reads = await Promise.all(roots.map((key) => regQuery(ctx, system32(ctx.system.env, 'reg.exe'), [key, '/s'])));
+  if (reads[0]!.kind === 'failed') return reads[0]!.reason;
+  return reads.flatMap((read, i) => (read.kind === 'keys' ? parseSmartCards(read.keys, roots[i]!.replace(/^HKLM/, 'HKEY_LOCAL_MACHINE')) : []));
 }

@@ -4,11 +4,9 @@ import type { Probe, ProbeContext } from '../model.js';
 import { judgeCertPath, type CertPathDetails, type CertPathInputs } from '../netid/cert-path.js';
 import { parseCertutilStore, type StoreCertificate } from '../netid/certutil.js';
 import { parseServiceState, parseStartType } from '../netid/service-state.js';
-import { atrBytes, parseSmartCards, type KnownCard } from '../netid/smartcards.js';
+import { atrBytes, readSmartCards } from '../netid/smartcards.js';
 import { CARD_SOFTWARE_ID, netidDetailsOf, type AppPackage } from '../netid/types.js';
-import { regQuery, system32 } from '../netid/windows-registry.js';
-
-const SMART_CARDS = 'HKLM\\SOFTWARE\\Microsoft\\Cryptography\\Calais\\SmartCards';
+import { system32 } from '../netid/windows-registry.js';
 
 export const windowsCertPathProbe: Probe<CertPathDetails> = {
   id: 'windows-cert-path',
@@ -39,12 +37,6 @@ async function run(ctx: ProbeContext, program: string, args: readonly string[]):
 async function readStore(ctx: ProbeContext): Promise<readonly StoreCertificate[] | string> {
   const r = await run(ctx, 'certutil.exe', ['-user', '-store', 'My']);
   return typeof r === 'string' ? r : parseCertutilStore(r.stdout);
-}
-
-async function readSmartCards(ctx: ProbeContext): Promise<readonly KnownCard[] | string> {
-  const reads = await Promise.all([SMART_CARDS, SMART_CARDS.replace('SOFTWARE', 'SOFTWARE\\WOW6432Node')].map((key) => regQuery(ctx, system32(ctx.system.env, 'reg.exe'), [key, '/s'])));
-  if (reads[0]!.kind === 'failed') return reads[0]!.reason;
-  return reads.flatMap((read, i) => (read.kind === 'keys' ? parseSmartCards(read.keys, (i === 0 ? SMART_CARDS : SMART_CARDS.replace('SOFTWARE', 'SOFTWARE\\WOW6432Node')).replace(/^HKLM/, 'HKEY_LOCAL_MACHINE')) : []));
 }
 
 async function readCertProp(ctx: ProbeContext): Promise<CertPathInputs['certProp']> {
