@@ -62,6 +62,16 @@ class HostedPcsc implements Pcsc {
     return new HostedContext(this);
   }
 
+  /**
+   * After the service went away: wait a moment first. A pcscd that is still
+   * dying accepts the connection and closes it, which pcsc-lite reports as
+   * "access denied"; a restarting SCardSvr needs the moment anyway.
+   */
+  async reestablish(options: PcscCallOptions): Promise<void> {
+    await pause(RETRY_PAUSE_MS, options.signal);
+    await this.call({ op: 'establish' }, 'SCardEstablishContext', options);
+  }
+
   async close(): Promise<void> {
     this.host?.kill(new PcscError('cancelled', 'the PC/SC helper was closed'));
     this.host = undefined;
@@ -81,7 +91,7 @@ class HostedContext implements PcscContext {
       return await run();
     } catch (err) {
       if (!isPcscError(err, 'no-service')) throw err;
-      await this.pcsc.call({ op: 'establish' }, 'SCardEstablishContext', options);
+      await this.pcsc.reestablish(options);
       return run();
     }
   }
@@ -110,7 +120,7 @@ class HostedContext implements PcscContext {
       if (!ended) return;
       if (ended.kind !== 'no-service' || reestablished) throw ended;
       reestablished = true;
-      await this.pcsc.call({ op: 'establish' }, 'SCardEstablishContext', options);
+      await this.pcsc.reestablish(options);
       listener({ kind: 'service-restarted' });
     }
   }

@@ -100,8 +100,8 @@ function moduleUnavailable(err: PcscError, os: NodeJS.Platform): Explanation {
         "siths-doctor's part for calling system libraries (koffi) cannot be loaded, so card readers and cards cannot be checked.",
       ),
       advice: msg(
-        'Installera om siths-doctor (samma version, från npm eller som fristående fil) och kör igen. Inga byggverktyg behövs.',
-        'Reinstall siths-doctor (the same version, from npm or as the standalone file) and run again. No build tools are needed.',
+        'Installera om siths-doctor (samma version, från npm eller som fristående fil) och kör igen.',
+        'Reinstall siths-doctor (the same version, from npm or as the standalone file) and run again.',
       ),
     };
   }

@@ -23,6 +23,16 @@ export async function snapshot(lib: WinSCard, context: Handle, names?: readonly 
 }
 
 /**
+ * pcsc-lite answers a wait that a dying pcscd broke off with
+ * SCARD_W_SECURITY_VIOLATION; on a context that already worked that is the
+ * service going away, not a refusal.
+ */
+function lostService(err: unknown): unknown {
+  if (err instanceof PcscError && err.kind === 'access-denied') return new PcscError('no-service', `${err.message}: the service went away during the wait`, err.code);
+  return err;
+}
+
+/**
  * One watch, the way pcsc_scan does it: one SCardGetStatusChange on every
  * reader and on the `\\?PnP?\Notification` pseudo-reader, on a context of
  * its own, waiting without a time limit; `stop` ends the wait with
@@ -88,7 +98,7 @@ export class ReaderWatch {
         this.send({ kind: 'readers', names: names.map((r) => r.name) });
       }
     } catch (err) {
-      if (!this.stopped) this.send({ kind: 'error', error: wire(err) });
+      if (!this.stopped) this.send({ kind: 'error', error: wire(lostService(err)) });
     } finally {
       await this.lib.release(context);
     }
