@@ -110,8 +110,8 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     expect(token.summary.en).toBe(
       'The card reader sees a card (in “Identiv uTrust 2700 R Smart Card Reader [CCID Interface] (55041234) 00 00”), but the PKCS#11 library does not: 1 slot(s), no card.',
     );
-    expect(token.advice!.en).toMatch(/typical sign of a broken Net iD installation/);
-    expect(token.advice!.sv).toMatch(/typiskt tecken på en trasig Net iD-installation/);
+    expect(token.advice!.en).toMatch(/typical sign of a broken card software installation/);
+    expect(token.advice!.sv).toMatch(/typiskt tecken på en trasig installation av kortprogramvaran/);
     expect(token.details).toMatchObject({ disagreement: true, cardReaderSawCard: true });
     expect(token.notes!.map((n) => n.en)).toContainEqual(expect.stringContaining('does not list the reader “Identiv uTrust 2700 R'));
   });
@@ -173,7 +173,7 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     const { token } = await run({ pkcs11Module: SOFTHSM_LIBRARY }, { env: { SOFTHSM2_CONF: path.join(scratch, 'missing.conf') } });
     expect(token.status).toBe('fail');
     expect(token.summary.en).toBe('The PKCS#11 library answered with an error in C_Initialize: CKR_GENERAL_ERROR');
-    expect(token.advice!.en).toMatch(/^Restart the computer so that Net iD's service restarts\. If the error remains: Ask IT to repair or reinstall Net iD\./);
+    expect(token.advice!.en).toMatch(/^Restart the computer so that the card software's service restarts\. If the error remains: Ask IT to repair or reinstall the card software\./);
   });
 
   it('ends in time, naming C_Initialize, when the library hangs there', async () => {

@@ -75,7 +75,7 @@ describe('card software on Windows (recorded reg.exe outputs)', () => {
     expect(result.details).toMatchObject({ product: 'enterprise', version: '6.8.0.9', installations: [{ foundBy: ['uninstall-entry'] }] });
     expect(result.details!.pkcs11Library).toBeUndefined();
     expect(result.details!.searched).toContain('D:\\Apps\\Net iD');
-    expect(result.summary.en).toBe('Card software is there, but no PKCS#11 library was found (Net iD Enterprise 6.8.0.9).');
+    expect(result.summary.en).toBe('Card software is there, but no PKCS#11 library was found (Net iD Enterprise 6.8.0.9); Only Net iD Enterprise is there for the SITHS card.');
     expect(result.advice!.en).toMatch(/repair or reinstall it/);
     expect(result.advice!.en).toMatch(/--pkcs11-module/);
   });

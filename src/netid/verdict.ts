@@ -146,7 +146,10 @@ export function judge(installations: readonly NetidInstallation[], kinds: readon
   if (!usable) {
     return {
       status: 'warn',
-      summary: msg(`Kortprogramvara finns, men inget PKCS#11-bibliotek hittades (${list(installations)}).`, `Card software is there, but no PKCS#11 library was found (${list(installations)}).`),
+      summary: msg(
+        `Kortprogramvara finns, men inget PKCS#11-bibliotek hittades (${list(installations)})${warnings.map((w) => `; ${w.text.sv}`).join('')}.`,
+        `Card software is there, but no PKCS#11 library was found (${list(installations)})${warnings.map((w) => `; ${w.text.en}`).join('')}.`,
+      ),
       advice: msg(
         'Programvaran verkar ofullständigt installerad: be IT reparera eller installera om den. Ligger biblioteket på ett ovanligt ställe kan du ange det med --pkcs11-module SÖKVÄG.',
         'The software looks incompletely installed: ask IT to repair or reinstall it. If the library is in an unusual place, name it with --pkcs11-module PATH.',

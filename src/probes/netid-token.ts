@@ -35,8 +35,8 @@ export const netidTokenProbe: Probe<NetidTokenDetails> = {
 
 function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, { kind: 'ok' }>, who: Localized): ProbeOutcome<NetidTokenDetails> {
   const reinstall = msg(
-    'Be IT reparera eller installera om Net iD. Angav du biblioteket med --pkcs11-module: kontrollera att det är ett PKCS#11-bibliotek.',
-    'Ask IT to repair or reinstall Net iD. If you named the library with --pkcs11-module, check that it is a PKCS#11 library.',
+    'Be IT reparera eller installera om kortprogramvaran. Angav du biblioteket med --pkcs11-module: kontrollera att det är ett PKCS#11-bibliotek.',
+    'Ask IT to repair or reinstall the card software. If you named the library with --pkcs11-module, check that it is a PKCS#11 library.',
   );
   const restartFirst = (sv: string, en: string): Localized => msg(`${sv} ${reinstall.sv}`, `${en} ${reinstall.en}`);
   switch (inspection.kind) {
@@ -65,7 +65,7 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
       return {
         status: 'fail',
         summary: msg(`${who.sv} svarade med ett fel i ${inspection.stage}: ${inspection.message}`, `${who.en} answered with an error in ${inspection.stage}: ${inspection.message}`),
-        advice: restartFirst('Starta om datorn så att Net iD:s tjänst startar om. Kvarstår felet:', "Restart the computer so that Net iD's service restarts. If the error remains:"),
+        advice: restartFirst('Starta om datorn så att kortprogramvarans tjänst startar om. Kvarstår felet:', "Restart the computer so that the card software's service restarts. If the error remains:"),
         details: { library, stage: inspection.stage, error: inspection.message },
       };
     case 'timed-out': {
