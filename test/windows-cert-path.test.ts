@@ -71,6 +71,9 @@ describe('certutil, sc and Calais outputs parsed by structure (recorded, written
     expect(parseServiceState(out('sc-query-certpropsvc-stopped.sv.txt'))).toBe('STOPPED');
     expect(parseStartType(out('sc-qc-certpropsvc-disabled.sv.txt'))).toBe('DISABLED');
     expect(parseServiceState('garbage\r\nSTATE : 9 FLYING')).toBeUndefined();
+    // UTF-16 read as UTF-8 (what Wine's sc.exe gives a pipe): NULs between the characters.
+    const utf16 = Buffer.from(out('sc-query-certpropsvc-running.en.txt'), 'utf16le').toString('utf8');
+    expect(parseServiceState(utf16)).toBe('RUNNING');
   });
 
   it('matches a card ATR against ATR and ATRMask', () => {
@@ -143,5 +146,23 @@ describe('windows-cert-path (recorded Windows tools)', () => {
     const result = await certPath(system, []);
     expect(result.status).toBe('error');
     expect(result.notes!.map((n) => n.en).join('\n')).toContain('certutil.exe not found');
+  });
+});
+
+describe('windows-cert-path verdicts on partial answers', () => {
+  const base = { now: NOW, store: [], smartCards: [], atrs: [], packages: ['md' as const] };
+  it('without a start type, only a running CertPropSvc counts as on', async () => {
+    const { judgeCertPath } = await import('../src/netid/cert-path.js');
+    expect(judgeCertPath({ ...base, certProp: { state: 'STOPPED' } }).status).toBe('pass');
+    const running = judgeCertPath({ ...base, certProp: { state: 'RUNNING' } });
+    expect(running.status).toBe('warn');
+    expect(running.summary.en).toContain('(RUNNING, ?)');
+  });
+
+  it('is an error, not a pass, when the certificate store cannot be read', async () => {
+    const { judgeCertPath } = await import('../src/netid/cert-path.js');
+    const result = judgeCertPath({ ...base, store: 'certutil.exe did not answer in time', certProp: { state: 'STOPPED', startType: 'DISABLED' } });
+    expect(result.status).toBe('error');
+    expect(result.summary.en).toBe('Could not read: certutil: certutil.exe did not answer in time.');
   });
 });

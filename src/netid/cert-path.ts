@@ -124,7 +124,9 @@ export function judgeCertPath(input: CertPathInputs): ProbeOutcome<CertPathDetai
     details.certPropSvc = input.certProp;
     const { state, startType } = input.certProp;
     const shown = `${state ?? '?'}, ${startType ?? '?'}`;
-    if (md && startType !== 'DISABLED') {
+    // Without a start type (sc qc unreadable), only a running service is known to be on.
+    const notOff = startType ? startType !== 'DISABLED' : state === 'RUNNING';
+    if (md && notOff) {
       warnings.push({
         text: msg(`Certifikatpropagering (CertPropSvc) är inte avstängd (${shown}) fast MD-paketet är installerat`, `Certificate propagation (CertPropSvc) is not turned off (${shown}) although the MD package is installed`),
         advice: msg('Be IT stänga av tjänsten Certifikatspridning (CertPropSvc, starttyp Inaktiverad), som Inera kräver för MD-paketen.', 'Ask IT to disable the Certificate Propagation service (CertPropSvc, start type Disabled), as Inera requires for the MD packages.'),
@@ -145,10 +147,11 @@ export function judgeCertPath(input: CertPathInputs): ProbeOutcome<CertPathDetai
       details,
     };
   }
-  if (unreadable.length === 3) {
+  // The store is the main question: unread, nothing else can pass for an answer.
+  if (unreadable.length === 3 || typeof input.store === 'string') {
     return {
       status: 'error',
-      summary: msg('Kunde inte läsa certifikatlagret, kortregistret eller tjänsten CertPropSvc.', 'Could not read the certificate store, the smart card registry or the CertPropSvc service.'),
+      summary: msg(`Kunde inte läsa: ${unreadable.join('; ')}.`, `Could not read: ${unreadable.join('; ')}.`),
       advice: msg('Kör igen. Om det upprepas, kör med --verbose och skicka rapporten till IT.', 'Run again. If it repeats, run with --verbose and send the report to IT.'),
       notes,
       details,

@@ -44,6 +44,7 @@ async function readCertProp(ctx: ProbeContext): Promise<CertPathInputs['certProp
   if (typeof query === 'string') return query;
   const state = parseServiceState(query.stdout);
   const startType = typeof config === 'string' ? undefined : parseStartType(config.stdout);
+  if (!state && !startType) return 'sc.exe gave no state for CertPropSvc';
   return { ...(state ? { state } : {}), ...(startType ? { startType } : {}) };
 }
 
