@@ -35,6 +35,8 @@ export interface CheckResult<D extends object = object> extends ProbeOutcome<D> 
 export interface Probe<D extends object = object> {
   /** Stable id, used on the command line, in JSON and in the support code. */
   readonly id: string;
+  /** Former ids still accepted on the command line (`check netid`, `--skip netid`), shown by list-checks. */
+  readonly aliases?: readonly string[];
   readonly title: Localized;
   /** What it checks, for `list-checks`. */
   readonly description: Localized;
@@ -50,6 +52,8 @@ export interface Probe<D extends object = object> {
    * probe in and never causes a skip.
    */
   readonly uses?: readonly string[];
+  /** Runs only on these platforms (process.platform values); elsewhere it is skipped saying so. */
+  readonly platforms?: readonly NodeJS.Platform[];
   /** Needs the network: skipped with `--offline`. */
   readonly network?: boolean;
   run(ctx: ProbeContext): Promise<ProbeOutcome<D>>;

@@ -26,7 +26,8 @@ export interface Selection {
  */
 export function selectProbes(registry: readonly AnyProbe[], selection: Selection, options: DoctorOptions): AnyProbe[] {
   const byId = new Map(registry.map((p) => [p.id, p]));
-  const unknown = [...(selection.ids ?? []), ...(selection.skip ?? [])].filter((id) => !byId.has(id));
+  const canonical = (id: string): string => registry.find((p) => p.aliases?.includes(id))?.id ?? id;
+  const unknown = [...(selection.ids ?? []), ...(selection.skip ?? [])].filter((id) => !byId.has(canonical(id)));
   if (unknown.length > 0) {
     const known = registry.map((p) => p.id).join(', ');
     throw new UsageError(
@@ -45,7 +46,7 @@ export function selectProbes(registry: readonly AnyProbe[], selection: Selection
     if (!probe) throw new Error(`probe ${path.at(-1) ?? '?'} depends on unknown probe ${id}`);
     for (const dep of dependenciesOf(probe, options)) visit(dep, [...path, id]);
   };
-  const ids = selection.ids && selection.ids.length > 0 ? selection.ids : registry.map((p) => p.id);
+  const ids = selection.ids && selection.ids.length > 0 ? selection.ids.map(canonical) : registry.map((p) => p.id);
   for (const id of ids) visit(id, []);
   return registry.filter((p) => wanted.has(p.id));
 }
@@ -104,7 +105,7 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
         for (const probe of probes) {
           if (results.has(probe.id) || running.has(probe.id)) continue;
           if (!waitsFor(probe).every((id) => results.has(id))) continue;
-          const immediate = immediateOutcome(probe, options, results, skipOnRequest);
+          const immediate = immediateOutcome(probe, options, results, skipOnRequest, request.system.platform.os);
           if (immediate) {
             finish({ id: probe.id, title: probe.title, durationMs: 0, ...immediate });
             decided = true;
@@ -139,8 +140,9 @@ function immediateOutcome(
   options: DoctorOptions,
   results: ReadonlyMap<string, CheckResult>,
   skipOnRequest: ReadonlySet<string>,
+  os: NodeJS.Platform,
 ): ProbeOutcome | undefined {
-  if (skipOnRequest.has(probe.id)) {
+  if (skipOnRequest.has(probe.id) || probe.aliases?.some((a) => skipOnRequest.has(a))) {
     return {
       status: 'skip',
       summary: msg('Hoppades över på begäran (--skip).', 'Skipped on request (--skip).'),
@@ -156,6 +158,14 @@ function immediateOutcome(
       details: { skipReason: 'prerequisite', prerequisite: dep.id, prerequisiteStatus: dep.status },
     };
   }
+  if (probe.platforms && !probe.platforms.includes(os)) {
+    const names = probe.platforms.map(platformName).join(', ');
+    return {
+      status: 'skip',
+      summary: msg(`Hoppades över: gäller bara ${names}.`, `Skipped: applies to ${names} only.`),
+      details: { skipReason: 'platform', platforms: probe.platforms },
+    };
+  }
   if (probe.network && options.offline) {
     return {
       status: 'skip',
@@ -164,6 +174,10 @@ function immediateOutcome(
     };
   }
   return undefined;
+}
+
+function platformName(os: NodeJS.Platform): string {
+  return os === 'win32' ? 'Windows' : os === 'darwin' ? 'macOS' : os === 'linux' ? 'Linux' : os;
 }
 
 function skippedBecause(dep: CheckResult): Localized {

@@ -20,6 +20,8 @@ export const ALPHABET = '23456789AJKRUWXZ';
  */
 export const LAYOUTS: readonly (readonly string[])[] = [
   ['pcsc-service', 'reader', 'card', 'netid', 'netid-token', 'card-cert', 'clock', 'proxy', 'idp-tls', 'test-page'],
+  // 1: netid became card-software, and windows-cert-path came (issue 16).
+  ['pcsc-service', 'reader', 'card', 'card-software', 'netid-token', 'card-cert', 'windows-cert-path', 'clock', 'proxy', 'idp-tls', 'test-page'],
 ];
 
 /** The state of each check in a code; `not-run` when the run did not include it. */

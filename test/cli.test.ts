@@ -116,6 +116,19 @@ describe('CLI (in process, with probes of the test)', () => {
     expect(statuses).toEqual(['reader:skip', 'card:skip', 'netid:skip']);
   });
 
+  it('keeps a former check id working as an alias: check, --skip and list-checks', async () => {
+    const software = probe('card-software', 'pass', { aliases: ['netid'] });
+    const run = await runMain(['check', 'netid', '--format', 'json'], [reader, card, software]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).checks.map((c: { id: string }) => c.id)).toEqual(['card-software']);
+    const skipped = await runMain(['check', '--skip', 'netid', '--format', 'json'], [reader, card, software]);
+    expect(JSON.parse(skipped.stdout).checks.map((c: { id: string; status: string }) => `${c.id}:${c.status}`)).toEqual(['reader:pass', 'card:fail', 'card-software:skip']);
+    const list = await runMain(['list-checks'], [reader, software]);
+    expect(list.stdout).toContain('card-software  Title card-software (also: netid)');
+    const json = JSON.parse((await runMain(['list-checks', '--format', 'json'], [software])).stdout);
+    expect(json.checks[0].aliases).toEqual(['netid']);
+  });
+
   it('lists checks with what they need', async () => {
     const text = await runMain(['list-checks'], [reader, card]);
     expect(text.stdout).toBe('reader  Title reader\n        Checks reader\ncard    Title card (needs: reader)\n        Checks card\n');
@@ -129,7 +142,7 @@ describe('CLI (in process, with probes of the test)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('[✓] Titel reader');
     expect(run.stdout).toMatch(/\[✗\] Titel card\s+misslyckad \(card\)/);
-    expect(run.stdout).toMatch(/netid\s+kördes inte \(netid\)/);
+    expect(run.stdout).toMatch(/card-software\s+kördes inte \(card-software\)/);
     const wrong = code.slice(0, -1) + (code.endsWith('2') ? '3' : '2');
     const bad = await runMain(['explain', wrong], [reader, card]);
     expect(bad.code).toBe(2);

@@ -35,13 +35,14 @@ async function netidOn(system: Partial<System>): Promise<CheckResult<NetidDetail
 }
 
 describe('netid on macOS (Info.plist files written for the tests)', () => {
-  it('finds Net iD Enterprise.app, its version and the PKCS#11 library inside the bundle', async () => {
+  it('finds Net iD Enterprise.app, its version and the PKCS#11 library inside the bundle (alone: a warning)', async () => {
     const system = machine('darwin', '/Users/tolvan');
     putPlist('/Applications/Net iD Enterprise.app', 'net-id-enterprise');
     put('/Applications/Net iD Enterprise.app/Contents/Frameworks/libiidp11.dylib');
     put('/Applications/Safari.app/Contents/Info.plist', '<plist/>');
     const result = await netidOn(system);
-    expect(result.status).toBe('pass');
+    expect(result.status).toBe('warn');
+    expect(result.summary.en).toBe('Only Net iD Enterprise is there for the SITHS card.');
     expect(result.details).toMatchObject({
       product: 'enterprise',
       version: '6.8.1.2',
@@ -65,7 +66,7 @@ describe('netid on macOS (Info.plist files written for the tests)', () => {
     putPlist('/Applications/Net iD Enterprise.app', 'net-id-enterprise');
     put('/usr/local/lib/libiidp11.dylib');
     const result = await netidOn(system);
-    expect(result.status).toBe('pass');
+    expect(result.status).toBe('warn');
     expect(result.details).toMatchObject({ pkcs11Library: '/usr/local/lib/libiidp11.dylib', installations: [{ foundBy: ['app-bundle', 'library-file'] }] });
   });
 
@@ -74,9 +75,9 @@ describe('netid on macOS (Info.plist files written for the tests)', () => {
     putPlist('/Applications/Net iD Enterprise.app', 'broken');
     put('/Applications/Net iD Enterprise.app/Contents/MacOS/libiidp11.dylib');
     const result = await netidOn(system);
-    expect(result.status).toBe('pass');
+    expect(result.status).toBe('warn');
     expect(result.details!.version).toBeUndefined();
-    expect(result.summary.en).toContain('(version unknown)');
+    expect(result.notes![0]!.en).toMatch(/^Net iD Enterprise · \/Applications/);
     expect(result.notes!.map((n) => n.en).join('\n')).toMatch(/Info\.plist: does not parse \(expected .* \(line \d+\)\); the version could not be read\./);
   });
 
@@ -109,19 +110,42 @@ describe('netid on macOS (Info.plist files written for the tests)', () => {
     put('/Applications/Numbers.app/Contents/Info.plist', '<plist/>');
     const result = await netidOn(system);
     expect(result.status).toBe('fail');
-    expect(result.summary.en).toBe('Net iD is not installed (looked in /Applications and ~/Applications).');
+    expect(result.summary.en).toBe('No card software for SITHS cards or Efos cards was found. (Looked in /Applications, ~/Applications and /usr/local/lib.)');
+  });
+
+  it('finds the SITHS eID app for smart cards and SAC: a pass for SITHS cards, SAC asked for the token', async () => {
+    const system = machine('darwin', '/Users/tolvan');
+    put('/Applications/SITHS eID.app/Contents/Info.plist', '<?xml version="1.0"?><plist version="1.0"><dict><key>CFBundleShortVersionString</key><string>1.0.8481</string></dict></plist>');
+    put('/usr/local/lib/libeTPkcs11.dylib');
+    const result = await netidOn(system);
+    expect(result.status).toBe('pass');
+    // The Mac app is numbered 1.x: the Windows minimums do not apply to it.
+    expect(result.summary.en).toBe('SITHS cards: SITHS eID-appen 1.0.8481 with SafeNet Authentication Client (SAC).');
+    expect(result.details).toMatchObject({ product: 'sac', pkcs11Library: '/usr/local/lib/libeTPkcs11.dylib' });
   });
 });
 
 describe('netid on Linux (search paths pointed at a temp folder)', () => {
-  it('finds ~/.iid/lib/libiidp11.so first', async () => {
+  it('finds ~/.iid/lib/libiidp11.so first, and asks the newer Net iD over Enterprise', async () => {
     const system = machine('linux', '/home/tolvan');
     put('/home/tolvan/.iid/lib/libiidp11.so');
     put('/usr/lib/libnetid.so');
     const result = await netidOn(system);
     expect(result.status).toBe('pass');
-    expect(result.details).toMatchObject({ product: 'enterprise', installPath: '/home/tolvan/.iid', pkcs11Library: '/home/tolvan/.iid/lib/libiidp11.so' });
+    expect(result.details).toMatchObject({ product: 'other', pkcs11Library: '/usr/lib/libnetid.so' });
     expect(result.details!.installations.map((i) => i.pkcs11Library)).toEqual(['/home/tolvan/.iid/lib/libiidp11.so', '/usr/lib/libnetid.so']);
+  });
+
+  it('finds SAC and OpenSC; SAC is asked for SITHS cards, and OpenSC alone passes on Linux', async () => {
+    const system = machine('linux', '/home/tolvan');
+    put('/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so');
+    let result = await netidOn(system);
+    expect(result.status).toBe('pass');
+    expect(result.summary.en).toBe('SITHS cards: OpenSC (/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so).');
+    expect(result.details).toMatchObject({ product: 'opensc', pkcs11Library: '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so' });
+    put('/usr/lib/libeTPkcs11.so');
+    result = await netidOn(system);
+    expect(result.details).toMatchObject({ product: 'sac', pkcs11Library: '/usr/lib/libeTPkcs11.so' });
   });
 
   it('finds a library in the multiarch folder and in /opt, without walking anything else', async () => {
@@ -149,7 +173,8 @@ describe('netid on Linux (search paths pointed at a temp folder)', () => {
     const result = await netidOn(system);
     expect(result.status).toBe('fail');
     expect(result.details!.searched).toEqual(expect.arrayContaining(['/home/tolvan/.iid/lib/libiidp11.so', '/usr/lib64/libnetid.so', '/usr/local/lib/libiidp11.so']));
-    expect(result.advice!.sv).toContain('inera.se');
+    expect(result.details!.searched).toEqual(expect.arrayContaining(['/usr/lib/libeTPkcs11.so', '/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so']));
+    expect(result.advice!.en).toContain('Linux: OpenSC');
   });
 });
 

@@ -61,7 +61,7 @@ describe('text report', () => {
         '  [✗] Certificates on the card: Order a new card.',
         '',
         'Result: FAILED (1 failed, 1 passed, 1 skipped), 1.2 s',
-        'Support code (read it out to the helpdesk): 253-K8X-Z96',
+        'Support code (read it out to the helpdesk): 334-JXJ-X29-Z',
         '',
       ].join('\n'),
     );
@@ -79,7 +79,7 @@ describe('text report', () => {
         '  [✗] Certifikat på kortet: Beställ ett nytt kort.',
         '',
         'Resultat: FEL (1 misslyckad, 1 godkänd, 1 överhoppad), 1,2 s',
-        'Supportkod (läs upp den för supporten): 253-K8X-Z96',
+        'Supportkod (läs upp den för supporten): 334-JXJ-X29-Z',
         '',
       ].join('\n'),
     );
@@ -109,7 +109,7 @@ describe('markdown report', () => {
         '# SITHS login check',
         '',
         '**Result:** ❌ FAILED (1 failed, 1 passed, 1 skipped)  ',
-        '**Support code:** `253-K8X-Z96`  ',
+        '**Support code:** `334-JXJ-X29-Z`  ',
         '**Ran:** 2026-11-26T08:00:00.000Z · 1.2 s · linux x64 · Node 20.20.2 · siths-doctor 9.9.9',
         '',
         '| | Check | Outcome |',
@@ -176,7 +176,7 @@ describe('json report', () => {
       startedAt: '2026-11-26T08:00:00.000Z',
       durationMs: 1235,
       platform: { os: 'linux', arch: 'x64', node: '20.20.2' },
-      summary: { status: 'fail', pass: 1, warn: 0, fail: 1, skip: 1, error: 0, supportCode: '253-K8X-Z96' },
+      summary: { status: 'fail', pass: 1, warn: 0, fail: 1, skip: 1, error: 0, supportCode: '334-JXJ-X29-Z' },
       checks: [
         {
           id: 'reader',
@@ -220,7 +220,7 @@ describe('prometheus report', () => {
       [
         '# HELP siths_doctor_info The siths-doctor run: version and support code.',
         '# TYPE siths_doctor_info gauge',
-        'siths_doctor_info{version="9.9.9",support_code="253-K8X-Z96"} 1',
+        'siths_doctor_info{version="9.9.9",support_code="334-JXJ-X29-Z"} 1',
         '# HELP siths_doctor_run_status Overall outcome of the last run (1 for the outcome it had).',
         '# TYPE siths_doctor_run_status gauge',
         'siths_doctor_run_status{status="pass"} 0',
@@ -252,7 +252,7 @@ describe('prometheus report', () => {
 
 describe('the support code in a report', () => {
   it('decodes to the outcomes of the report', () => {
-    const decoded = decodeSupportCode('253-K8X-Z96');
+    const decoded = decodeSupportCode('334-JXJ-X29-Z');
     const states = Object.fromEntries(decoded.checks.map((c) => [c.id, c.state]));
     expect(states).toMatchObject({ reader: 'pass', 'card-cert': 'fail', clock: 'skip', card: 'not-run', 'idp-tls': 'not-run' });
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ProbeContext } from '../model.js';
 import { emptyFindings, isDirectory, isFile, listDirectory, unique, type PlatformFindings } from './files.js';
-import { PRODUCT_NAMES, type NetidProduct } from './types.js';
+import { PRODUCT_NAMES, type NetidInstallation, type NetidProduct } from './types.js';
 
 const posix = path.posix;
 
@@ -10,6 +10,10 @@ const LIBRARY_NAMES = ['libiidp11.so', 'libnetid.so'];
 /** Folders under /opt that may be Net iD's, and how many of them to look into. */
 const OPT_NAME = /net\s*id|^iid|secmaker|pointsharp/i;
 const MAX_OPT_DIRS = 5;
+
+/** SAC for Linux (facts: sac-library-linux) and OpenSC (Debian, Fedora, and the p11-kit module folders of each). */
+const SAC_NAME = 'libeTPkcs11.so';
+const OPENSC_NAME = 'opensc-pkcs11.so';
 
 const MULTIARCH: Partial<Record<string, string>> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', ia32: 'i386-linux-gnu' };
 
@@ -49,6 +53,8 @@ export async function findOnLinux(ctx: ProbeContext): Promise<PlatformFindings> 
     }
   }
 
+  findings.installations.push(...(await otherMiddleware(ctx, multiarch, findings)));
+
   // Installed, but without its library: ~/.iid or an /opt folder with no library in it.
   const withLibrary = new Set(findings.installations.map((i) => i.installPath));
   for (const root of [iidHome, ...optDirs.map((name) => posix.join('/opt', name))]) {
@@ -57,4 +63,25 @@ export async function findOnLinux(ctx: ProbeContext): Promise<PlatformFindings> 
     findings.installations.push({ product, productName: PRODUCT_NAMES[product], installPath: root, foundBy: ['install-folder'] });
   }
   return findings;
+}
+
+/** SAC's and OpenSC's PKCS#11 libraries in the usual library folders: the first of each found. */
+async function otherMiddleware(ctx: ProbeContext, multiarch: string | undefined, findings: PlatformFindings): Promise<NetidInstallation[]> {
+  const fs = ctx.system.fs;
+  const libDirs = [...(multiarch ? [`/usr/lib/${multiarch}`] : []), '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+  const found: NetidInstallation[] = [];
+  const wanted: { product: 'sac' | 'opensc'; dirs: string[]; name: string }[] = [
+    { product: 'sac', dirs: libDirs, name: SAC_NAME },
+    { product: 'opensc', dirs: libDirs.flatMap((d) => [d, posix.join(d, 'pkcs11')]), name: OPENSC_NAME },
+  ];
+  for (const { product, dirs, name } of wanted) {
+    for (const dir of dirs) {
+      const file = posix.join(dir, name);
+      findings.searched.push(file);
+      if (!(await isFile(fs, file))) continue;
+      found.push({ product, productName: PRODUCT_NAMES[product], installPath: dir, pkcs11Library: file, foundBy: ['library-file'] });
+      break;
+    }
+  }
+  return found;
 }

@@ -12,6 +12,7 @@ const BUNDLE_LIBRARY_DIRS = ['Frameworks', 'MacOS', 'Resources', 'PlugIns', 'lib
 /** Outside the bundle: where an installer may put it (the library name is Net iD Enterprise's, iidp11). */
 const LIBRARY_NAMES = ['libiidp11.dylib', 'libnetid.dylib'];
 const MAX_BUNDLES = 5;
+const SAC_LIBRARY = '/usr/local/lib/libeTPkcs11.dylib';
 
 /**
  * macOS: application bundles whose name contains "Net iD" in /Applications
@@ -25,8 +26,9 @@ export async function findOnMacos(ctx: ProbeContext): Promise<PlatformFindings> 
   const bundles: string[] = [];
   for (const dir of ['/Applications', posix.join(home, 'Applications')]) {
     findings.searched.push(posix.join(dir, '*Net iD*.app'));
+    findings.searched.push(posix.join(dir, '*SITHS eID*.app'));
     for (const name of await listDirectory(fs, dir)) {
-      if (/net\s*id/i.test(name) && /\.app$/i.test(name) && bundles.length < MAX_BUNDLES) bundles.push(posix.join(dir, name));
+      if (/net\s*id|siths\s*e-?id/i.test(name) && /\.app$/i.test(name) && bundles.length < MAX_BUNDLES) bundles.push(posix.join(dir, name));
     }
   }
 
@@ -41,7 +43,12 @@ export async function findOnMacos(ctx: ProbeContext): Promise<PlatformFindings> 
     if (!(await isDirectory(fs, bundle))) continue;
     findings.installations.push(await readBundle(ctx, bundle, looseLibrary, findings));
   }
-  if (findings.installations.length === 0 && looseLibrary) {
+  // SAC, the SITHS eID app's card driver on the Mac (facts: app-macos, sac-library-macos).
+  findings.searched.push(SAC_LIBRARY);
+  if (await isFile(fs, SAC_LIBRARY)) {
+    findings.installations.push({ product: 'sac', productName: PRODUCT_NAMES.sac, installPath: posix.dirname(SAC_LIBRARY), pkcs11Library: SAC_LIBRARY, foundBy: ['library-file'] });
+  }
+  if (!findings.installations.some((i) => i.pkcs11Library) && looseLibrary) {
     const product = /iidp11/i.test(looseLibrary) ? 'enterprise' : 'other';
     findings.installations.push({
       product,

@@ -25,6 +25,8 @@ export interface TokenSlotDetails {
 
 export interface NetidTokenDetails {
   readonly library?: string;
+  /** The card software whose library was asked (card-software's product), so a report says through whom the card was seen. */
+  readonly middleware?: { readonly product?: string; readonly name: string };
   readonly libraryInfo?: LibraryInfo;
   readonly slotCount?: number;
   readonly slots?: readonly TokenSlotDetails[];
@@ -96,8 +98,8 @@ export function tokenOutcome(
       status: 'warn',
       summary: msg(`${seen.sv}${more.sv}, men ${state.sv}.`, `${seen.en}${more.en}, but ${state.en}.`),
       advice: msg(
-        'Lås upp PIN-koden med PUK-koden (i Net iD), eller kontakta din ID-administratör. Gissa inte PIN-koden fler gånger.',
-        'Unblock the PIN with the PUK code (in Net iD), or contact your ID administrator. Do not guess the PIN again.',
+        'Lås upp PIN-koden med PUK-koden (i SITHS eID-appen eller Net iD), eller kontakta din ID-administratör. Gissa inte PIN-koden fler gånger.',
+        'Unblock the PIN with the PUK code (in the SITHS eID app or Net iD), or contact your ID administrator. Do not guess the PIN again.',
       ),
       notes,
       details,
@@ -144,8 +146,8 @@ function noToken(
         `The card reader sees a card (in ${readers('“', '”')}), but ${who.en.replace(/^The /, 'the ')} does not: ${slotText.en}.`,
       ),
       advice: msg(
-        'Det här är ett typiskt tecken på en trasig Net iD-installation. Starta om datorn. Hjälper inte det: be IT kontrollera att Net iD-versionen är den som organisationen använder för SITHS-kort, att Net iD:s tjänst är igång, och installera om Net iD.',
-        "This is the typical sign of a broken Net iD installation. Restart the computer. If that does not help, ask IT to check that the Net iD version is the one your organisation uses for SITHS cards, that Net iD's service is running, and to reinstall Net iD.",
+        'Det här är ett typiskt tecken på en trasig installation av kortprogramvaran. Starta om datorn. Hjälper inte det: be IT kontrollera att versionen är den som organisationen använder för kortet (se ”Kortprogramvara”), att programvarans tjänst är igång, och installera om den.',
+        "This is the typical sign of a broken card software installation. Restart the computer. If that does not help, ask IT to check that the version is the one your organisation uses for the card (see “Card software”), that the software's service is running, and to reinstall it.",
       ),
       notes: [
         ...notes,
@@ -161,8 +163,8 @@ function noToken(
     status: 'fail',
     summary: msg(`${who.sv} ser inget kort (${slotText.sv}).${agrees.sv}`, `${who.en} sees no card (${slotText.en}).${agrees.en}`),
     advice: msg(
-      'Sätt i kortet i kortläsaren med chipet först och uppåt. Sitter kortet i: ta ut det och sätt i det igen, starta om Net iD (eller datorn) och kör igen.',
-      'Insert the card in the reader, chip first and facing up. If it is in: take it out and put it back, restart Net iD (or the computer), and run again.',
+      'Sätt i kortet i kortläsaren med chipet först och uppåt. Sitter kortet i: ta ut det och sätt i det igen, starta om kortprogramvaran (eller datorn) och kör igen.',
+      'Insert the card in the reader, chip first and facing up. If it is in: take it out and put it back, restart the card software (or the computer), and run again.',
     ),
     notes,
     details,

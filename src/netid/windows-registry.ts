@@ -3,13 +3,13 @@ import { msg } from '../i18n/index.js';
 import type { ProbeContext } from '../model.js';
 import { unique, type PlatformFindings } from './files.js';
 import { findKey, parseRegQuery, stringValue, type RegKey } from './reg-query.js';
-import { productFromName, type NetidEvidence, type NetidProduct } from './types.js';
+import { packageFromName, productFromName, type AppPackage, type NetidEvidence, type NetidProduct } from './types.js';
 import { envValue, expandEnv } from './windows-env.js';
 
 const win = path.win32;
 
 /** Net iD's own keys (Enterprise: SecMaker docs; Client: Pointsharp docs, "[Install] ConfigurationGlobal"). */
-const PRODUCT_KEYS: readonly { product: Exclude<NetidProduct, 'other'>; key: string }[] = [
+const PRODUCT_KEYS: readonly { product: 'enterprise' | 'client'; key: string }[] = [
   { product: 'enterprise', key: 'HKLM\\SOFTWARE\\SecMaker\\NetiD\\Enterprise' },
   { product: 'enterprise', key: 'HKLM\\SOFTWARE\\WOW6432Node\\SecMaker\\NetiD\\Enterprise' },
   { product: 'client', key: 'HKLM\\SOFTWARE\\Pointsharp\\NetiD\\Client' },
@@ -19,10 +19,13 @@ const UNINSTALL_KEYS = [
   'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall',
   'HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall',
 ];
-/** Uninstall entries read one by one after the search; a real machine has one or two. */
-const MAX_UNINSTALL_ENTRIES = 6;
+/** What the Uninstall searches look for in DisplayName (reg.exe /f matches a substring, case-insensitively). */
+const UNINSTALL_SEARCHES = ['Net iD', 'SITHS eID', 'SafeNet Authentication Client'];
+const CARD_SOFTWARE_NAME = /net\s*id|siths\s*e-?id|safenet\s+authentication\s+client/i;
+/** Uninstall entries read one by one after the search; a real machine has one to three. */
+const MAX_UNINSTALL_ENTRIES = 10;
 
-type RegRead = { readonly kind: 'keys'; readonly keys: RegKey[] } | { readonly kind: 'missing' } | { readonly kind: 'failed'; readonly reason: string };
+export type RegRead = { readonly kind: 'keys'; readonly keys: RegKey[] } | { readonly kind: 'missing' } | { readonly kind: 'failed'; readonly reason: string };
 
 /** What the registry says about one product, before looking on disk. */
 export interface Claim {
@@ -30,6 +33,7 @@ export interface Claim {
   name?: string;
   version?: string;
   dir?: string;
+  package?: AppPackage;
   evidence: NetidEvidence;
 }
 
@@ -40,7 +44,7 @@ export interface Claim {
  */
 export async function readRegistryClaims(ctx: ProbeContext, findings: PlatformFindings): Promise<Claim[]> {
   const env = ctx.system.env;
-  const regExe = win.join(envValue(env, 'SystemRoot') ?? 'C:\\Windows', 'System32', 'reg.exe');
+  const regExe = system32(env, 'reg.exe');
   const query = (args: readonly string[]): Promise<RegRead> => regQuery(ctx, regExe, args);
 
   const failed: string[] = [];
@@ -50,7 +54,8 @@ export async function readRegistryClaims(ctx: ProbeContext, findings: PlatformFi
 
   // Round 1, concurrently: the product keys and the Uninstall searches.
   const productReads = PRODUCT_KEYS.map(({ key }) => query([key, '/s']));
-  const uninstallSearches = UNINSTALL_KEYS.map((key) => query([key, '/s', '/f', 'Net iD', '/d']));
+  const searches = UNINSTALL_KEYS.flatMap((key) => UNINSTALL_SEARCHES.map((text) => ({ key, text })));
+  const uninstallSearches = searches.map(({ key, text }) => query([key, '/s', '/f', text, '/d']));
   const claims: Claim[] = [];
   for (const [i, read] of (await Promise.all(productReads)).entries()) {
     const { product, key } = PRODUCT_KEYS[i]!;
@@ -60,14 +65,25 @@ export async function readRegistryClaims(ctx: ProbeContext, findings: PlatformFi
     claims.push(productKeyClaim(product, key, read.keys, findings));
   }
 
-  // Round 2: each Uninstall entry whose DisplayName says Net iD, read whole.
+  // Round 2: each Uninstall entry whose DisplayName names card software, read whole.
   const entryPaths: string[] = [];
   for (const [i, read] of (await Promise.all(uninstallSearches)).entries()) {
-    findings.searched.push(`${UNINSTALL_KEYS[i]!} (DisplayName *Net iD*)`);
-    note(read, UNINSTALL_KEYS[i]!);
+    const { key: searched, text } = searches[i]!;
+    findings.searched.push(`${searched} (DisplayName *${text}*)`);
+    note(read, searched);
     if (read.kind !== 'keys') continue;
     for (const key of read.keys) {
-      if (key.values.some((v) => v.name.toLowerCase() === 'displayname' && /net\s*id/i.test(v.data))) entryPaths.push(key.path);
+      if (key.values.some((v) => v.name.toLowerCase() === 'displayname' && CARD_SOFTWARE_NAME.test(v.data))) entryPaths.push(key.path);
+    }
+  }
+  // reg.exe without /f (Wine's, and any that refuses the search): list the whole key once and filter here.
+  const searchReads = await Promise.all(uninstallSearches);
+  const unsearched = UNINSTALL_KEYS.filter((key) => searches.every((s, i) => s.key !== key || searchReads[i]!.kind === 'missing'));
+  for (const [i, read] of (await Promise.all(unsearched.map((key) => query([key, '/s'])))).entries()) {
+    findings.searched.push(`${unsearched[i]!} (/s)`);
+    if (read.kind !== 'keys') continue;
+    for (const key of read.keys) {
+      if (key.values.some((v) => v.name.toLowerCase() === 'displayname' && CARD_SOFTWARE_NAME.test(v.data))) entryPaths.push(key.path);
     }
   }
   const entries = unique(entryPaths, (p) => p.toLowerCase()).slice(0, MAX_UNINSTALL_ENTRIES);
@@ -85,7 +101,8 @@ export async function readRegistryClaims(ctx: ProbeContext, findings: PlatformFi
   return claims;
 }
 
-async function regQuery(ctx: ProbeContext, regExe: string, args: readonly string[]): Promise<RegRead> {
+/** One `reg.exe query` with `args`; a key that is not there is `missing`, reg.exe that cannot run or answer is `failed`. */
+export async function regQuery(ctx: ProbeContext, regExe: string, args: readonly string[]): Promise<RegRead> {
   let result;
   try {
     result = await ctx.system.exec(regExe, ['query', ...args], { timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxBuffer: 2 * 1024 * 1024 });
@@ -118,12 +135,14 @@ function productKeyClaim(product: NetidProduct, key: string, keys: readonly RegK
 function uninstallClaim(entryPath: string, keys: readonly RegKey[], findings: PlatformFindings, env: ProbeContext['system']['env']): Claim | undefined {
   const entry = findKey(keys, entryPath) ?? keys[0];
   const name = textValue(entry, 'DisplayName', entryPath, findings);
-  if (!name || !/net\s*id/i.test(name)) return undefined;
+  if (!name || !CARD_SOFTWARE_NAME.test(name)) return undefined;
   const version = textValue(entry, 'DisplayVersion', entryPath, findings);
   const location = textValue(entry, 'InstallLocation', entryPath, findings);
+  const product = productFromName(name);
   return {
-    product: productFromName(name),
+    product,
     name,
+    ...(product === 'siths-eid' ? { package: packageFromName(name) } : {}),
     evidence: 'uninstall-entry',
     ...(version ? { version } : {}),
     ...(location ? { dir: expandEnv(location, env) } : {}),
@@ -149,4 +168,9 @@ function textValue(key: RegKey | undefined, name: string, where: string, finding
   }
   if (value.kind !== 'string' || value.value === '') return undefined;
   return value.value.replace(/^"(.*)"$/, '$1').slice(0, 1024);
+}
+
+/** A program in System32, found through SystemRoot as Windows itself does (never through PATH). */
+export function system32(env: ProbeContext['system']['env'], program: string): string {
+  return win.join(envValue(env, 'SystemRoot') ?? 'C:\\Windows', 'System32', program);
 }

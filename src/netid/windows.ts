@@ -6,9 +6,10 @@ import { envValue, expandEnv } from './windows-env.js';
 import { readRegistryClaims, type Claim } from './windows-registry.js';
 
 const win = path.win32;
+const SAC_LIBRARY = 'eTPKCS11.dll';
 
 /** Program folders relative to Program Files, and the files that mark them as that product's. */
-const FOLDERS: Record<Exclude<NetidProduct, 'other'>, { dirs: readonly string[][]; markers: readonly string[]; libraries: readonly string[] }> = {
+const FOLDERS: Record<'enterprise' | 'client', { dirs: readonly string[][]; markers: readonly string[]; libraries: readonly string[] }> = {
   enterprise: { dirs: [['Net iD']], markers: ['iid.exe', 'iidp11.dll'], libraries: ['iidp11.dll'] },
   client: { dirs: [['Net iD', 'Client'], ['Pointsharp', 'Net iD', 'Client']], markers: ['netid.exe'], libraries: [] },
 };
@@ -41,7 +42,42 @@ export async function findOnWindows(ctx: ProbeContext): Promise<PlatformFindings
   }
   const other = await onDisk(ctx, 'other', others, findings);
   if (other) findings.installations.push(other);
+  findings.installations.push(...appInstallations(claims, ctx.system.env));
+  const sac = await sacInstallation(ctx, claims, findings);
+  if (sac) findings.installations.push(sac);
   return findings;
+}
+
+/** Each SITHS eID app entry on its own: two entries of different packages is the mixing Inera warns against. */
+function appInstallations(claims: readonly Claim[], env: ProbeContext['system']['env']): NetidInstallation[] {
+  return claims
+    .filter((c) => c.product === 'siths-eid')
+    .map((c) => ({
+      product: 'siths-eid' as const,
+      productName: c.name ?? PRODUCT_NAMES['siths-eid'],
+      ...(c.version ? { version: c.version } : {}),
+      ...(c.dir ? { installPath: win.normalize(expandEnv(c.dir, env)) } : {}),
+      ...(c.package ? { package: c.package } : {}),
+      foundBy: [c.evidence],
+    }));
+}
+
+/** SAC: its Uninstall entry, and its PKCS#11 library eTPKCS11.dll in System32 (facts: sac-library-windows). */
+async function sacInstallation(ctx: ProbeContext, claims: readonly Claim[], findings: PlatformFindings): Promise<NetidInstallation | undefined> {
+  const mine = claims.filter((c) => c.product === 'sac');
+  const library = win.join(envValue(ctx.system.env, 'SystemRoot') ?? 'C:\\Windows', 'System32', SAC_LIBRARY);
+  findings.searched.push(library);
+  const hasLibrary = await isFile(ctx.system.fs, library);
+  if (mine.length === 0 && !hasLibrary) return undefined;
+  const claim = mine[0];
+  return {
+    product: 'sac',
+    productName: PRODUCT_NAMES.sac,
+    ...(claim?.version ? { version: claim.version } : {}),
+    ...(claim?.dir ? { installPath: win.normalize(expandEnv(claim.dir, ctx.system.env)) } : {}),
+    ...(hasLibrary ? { pkcs11Library: library } : {}),
+    foundBy: unique([...mine.map((c) => c.evidence), ...(hasLibrary ? (['library-file'] as const) : [])]),
+  };
 }
 
 /** Combine the registry's claims for one product with what is on disk. */
@@ -51,7 +87,7 @@ async function onDisk(ctx: ProbeContext, product: NetidProduct, claims: readonly
   const mine = claims.filter((c) => c.product === product);
   const evidence: NetidEvidence[] = unique(mine.map((c) => c.evidence));
   const named = mine.map((c) => c.dir).filter((d): d is string => Boolean(d)).map((d) => expandEnv(d, env));
-  const folder = product === 'other' ? undefined : FOLDERS[product];
+  const folder = product === 'enterprise' || product === 'client' ? FOLDERS[product] : undefined;
   const defaults = folder ? programFilesDirs(env).flatMap((pf) => folder.dirs.map((parts) => win.join(pf, ...parts))) : [];
 
   let installPath: string | undefined;
@@ -74,7 +110,7 @@ async function onDisk(ctx: ProbeContext, product: NetidProduct, claims: readonly
   }
   if (evidence.length === 0) return undefined;
   const version = mine.find((c) => c.evidence === 'uninstall-entry' && c.version)?.version ?? mine.find((c) => c.version)?.version;
-  const productName = product === 'other' ? (mine.find((c) => c.name)?.name ?? PRODUCT_NAMES.other) : PRODUCT_NAMES[product];
+  const productName = product === 'enterprise' || product === 'client' ? PRODUCT_NAMES[product] : (mine.find((c) => c.name)?.name ?? PRODUCT_NAMES[product]);
   return {
     product,
     productName,

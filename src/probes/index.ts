@@ -9,6 +9,7 @@ import { pcscServiceProbe } from './pcsc-service.js';
 import { proxyProbe } from './proxy.js';
 import { readerProbe } from './reader.js';
 import { testPageProbe } from './test-page.js';
+import { windowsCertPathProbe } from './windows-cert-path.js';
 
 /**
  * The registry: every probe, in the order of the checklist on the login help
@@ -23,6 +24,7 @@ export const PROBES: readonly Probe<object>[] = [
   netidProbe,
   netidTokenProbe,
   cardCert,
+  windowsCertPathProbe,
   clockProbe,
   proxyProbe,
   idpTlsProbe,

@@ -1,17 +1,17 @@
 import { msg, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeOutcome } from '../model.js';
 import { cardsFromCardProbe, tokenOutcome, type NetidTokenDetails } from '../netid/token-outcome.js';
-import { netidDetailsOf } from '../netid/types.js';
+import { CARD_SOFTWARE_ID, netidDetailsOf } from '../netid/types.js';
 import type { Pkcs11Inspection } from '../pkcs11/inspector.js';
 
 export const netidTokenProbe: Probe<NetidTokenDetails> = {
   id: 'netid-token',
-  title: msg('Net iD ser kortet', 'Net iD sees the card'),
+  title: msg('Kortprogramvaran ser kortet', 'The card software sees the card'),
   description: msg(
-    'Laddar Net iD:s PKCS#11-bibliotek i en egen process och listar kortplatser, kort och de certifikat som syns utan inloggning (aldrig PIN-kod). Jämför med kortläsarkontrollen när den körs.',
-    "Loads Net iD's PKCS#11 library in a process of its own and lists slots, cards and the certificates visible without logging in (never a PIN). Compares with the card reader check when it runs.",
+    'Laddar PKCS#11-biblioteket från den kortprogramvara som finns (SAC där SITHS eID-appen finns, Net iD:s där Net iD finns, OpenSC på Linux) i en egen process, säger vilken den frågade, och listar kortplatser, kort och de certifikat som syns utan inloggning (aldrig PIN-kod). Jämför med kortläsarkontrollen när den körs.',
+    "Loads the PKCS#11 library of the card software that is installed (SAC where the SITHS eID app is, Net iD's where Net iD is, OpenSC on Linux) in a process of its own, says which one it asked, and lists slots, cards and the certificates visible without logging in (never a PIN). Compares with the card reader check when it runs.",
   ),
-  dependsOn: ['netid'],
+  dependsOn: [CARD_SOFTWARE_ID],
   uses: ['card'],
   async run(ctx) {
     const netid = netidDetailsOf(ctx.results);
@@ -19,22 +19,24 @@ export const netidTokenProbe: Probe<NetidTokenDetails> = {
     if (!library) {
       return {
         status: 'skip',
-        summary: msg('Hoppades över: inget PKCS#11-bibliotek att ladda (se ”Net iD installerat”).', 'Skipped: no PKCS#11 library to load (see “Net iD installed”).'),
+        summary: msg('Hoppades över: inget PKCS#11-bibliotek att ladda (se ”Kortprogramvara”).', 'Skipped: no PKCS#11 library to load (see “Card software”).'),
         details: { skipReason: 'no-library' },
       };
     }
-    // The product name when the library is Net iD's; a library given with --pkcs11-module may be anything.
+    // The product name of the middleware asked; a library given with --pkcs11-module may be anything.
     const who = netid.productName ? msg(netid.productName, netid.productName) : msg('PKCS#11-biblioteket', 'The PKCS#11 library');
+    const middleware = { ...(netid.product ? { product: netid.product } : {}), name: netid.productName ?? 'PKCS#11' };
     const inspection = await ctx.system.pkcs11(library, { timeoutMs: ctx.timeoutMs, signal: ctx.signal, env: ctx.system.env });
-    if (inspection.kind === 'ok') return tokenOutcome(library, inspection.report, who, cardsFromCardProbe(ctx.results));
-    return failureOutcome(library, inspection, who);
+    const outcome = inspection.kind === 'ok' ? tokenOutcome(library, inspection.report, who, cardsFromCardProbe(ctx.results)) : failureOutcome(library, inspection, who);
+    const asked = msg(`Frågade ${middleware.name}: ${library}`, `Asked ${middleware.name}: ${library}`);
+    return { ...outcome, notes: [asked, ...(outcome.notes ?? [])], details: { ...outcome.details, middleware } };
   },
 };
 
 function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, { kind: 'ok' }>, who: Localized): ProbeOutcome<NetidTokenDetails> {
   const reinstall = msg(
-    'Be IT reparera eller installera om Net iD. Angav du biblioteket med --pkcs11-module: kontrollera att det är ett PKCS#11-bibliotek.',
-    'Ask IT to repair or reinstall Net iD. If you named the library with --pkcs11-module, check that it is a PKCS#11 library.',
+    'Be IT reparera eller installera om kortprogramvaran. Angav du biblioteket med --pkcs11-module: kontrollera att det är ett PKCS#11-bibliotek.',
+    'Ask IT to repair or reinstall the card software. If you named the library with --pkcs11-module, check that it is a PKCS#11 library.',
   );
   const restartFirst = (sv: string, en: string): Localized => msg(`${sv} ${reinstall.sv}`, `${en} ${reinstall.en}`);
   switch (inspection.kind) {
@@ -42,15 +44,15 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
       return {
         status: 'skip',
         summary: msg(
-          'Kontrollerades inte: siths-doctor saknar sin PKCS#11-del (paketet pkcs11js är inte installerat eller laddar inte).',
-          'Not checked: siths-doctor lacks its PKCS#11 part (the pkcs11js package is not installed or does not load).',
+          'Kontrollerades inte: siths-doctors del för att anropa PKCS#11-bibliotek (koffi) går inte att läsa in.',
+          'Not checked: siths-doctor’s part for calling PKCS#11 libraries (koffi) cannot be loaded.',
         ),
         advice: msg(
-          'Installera den med ”npm install pkcs11js” i siths-doctors mapp; den byggs vid installationen och kräver C++-byggverktyg (Windows: Visual Studio Build Tools).',
-          'Install it with “npm install pkcs11js” in siths-doctor’s folder; it is built at install time and needs C++ build tools (Windows: Visual Studio Build Tools).',
+          'Installera om siths-doctor (samma version, från npm eller som fristående fil) och kör igen.',
+          'Reinstall siths-doctor (the same version, from npm or as the standalone file) and run again.',
         ),
-        notes: [msg(`pkcs11js: ${inspection.message}`, `pkcs11js: ${inspection.message}`)],
-        details: { library, skipReason: 'component-missing', component: 'pkcs11js', error: inspection.message },
+        notes: [msg(`koffi: ${inspection.message}`, `koffi: ${inspection.message}`)],
+        details: { library, skipReason: 'component-missing', component: 'koffi', error: inspection.message },
       };
     case 'load-failed':
       return {
@@ -63,7 +65,7 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
       return {
         status: 'fail',
         summary: msg(`${who.sv} svarade med ett fel i ${inspection.stage}: ${inspection.message}`, `${who.en} answered with an error in ${inspection.stage}: ${inspection.message}`),
-        advice: restartFirst('Starta om datorn så att Net iD:s tjänst startar om. Kvarstår felet:', "Restart the computer so that Net iD's service restarts. If the error remains:"),
+        advice: restartFirst('Starta om datorn så att kortprogramvarans tjänst startar om. Kvarstår felet:', "Restart the computer so that the card software's service restarts. If the error remains:"),
         details: { library, stage: inspection.stage, error: inspection.message },
       };
     case 'timed-out': {

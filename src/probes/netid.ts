@@ -2,37 +2,30 @@ import { msg, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
 import { findNetid, platformOf, type Platform } from '../netid/detect.js';
 import type { PlatformFindings } from '../netid/files.js';
-import type { NetidDetails, NetidInstallation } from '../netid/types.js';
+import { CARD_SOFTWARE_ALIASES, CARD_SOFTWARE_ID, type NetidDetails, type NetidInstallation } from '../netid/types.js';
+import { cardKindsFromCardCert, citeFact, judge, type CardKind } from '../netid/verdict.js';
 
 /** At most this many places in details.searched: enough to check by hand, short enough to read. */
 const MAX_SEARCHED = 60;
 
 const WHERE_LOOKED: Record<Platform, Localized> = {
-  windows: msg('registret (SecMaker, Pointsharp, Uninstall) och Program Files', 'the registry (SecMaker, Pointsharp, Uninstall) and Program Files'),
-  macos: msg('/Applications och ~/Applications', '/Applications and ~/Applications'),
+  windows: msg(
+    'registret (SecMaker, Pointsharp, Uninstall: Net iD, SITHS eID, SafeNet Authentication Client), Program Files och System32',
+    'the registry (SecMaker, Pointsharp, Uninstall: Net iD, SITHS eID, SafeNet Authentication Client), Program Files and System32',
+  ),
+  macos: msg('/Applications, ~/Applications och /usr/local/lib', '/Applications, ~/Applications and /usr/local/lib'),
   linux: msg('~/.iid/lib, /usr/lib, /usr/lib64, /usr/local/lib och /opt', '~/.iid/lib, /usr/lib, /usr/lib64, /usr/local/lib and /opt'),
 };
 
-const INSTALL_ADVICE = msg(
-  'Installera Net iD. På jobbet: be IT-avdelningen eller IT-supporten installera den version som din organisation använder för SITHS-kort. ' +
-    'Var Net iD laddas ner beskrivs på Ineras webbplats om SITHS (inera.se).',
-  "Install Net iD. At work, ask your IT department or service desk to install the version your organisation uses for SITHS cards. " +
-    "Where Net iD is downloaded is described on Inera's SITHS pages (inera.se).",
-);
-
-/** Inera, "Avveckling och samexistens med Net iD Enterprise" (inera.atlassian.net, IAM space). */
-const ENTERPRISE_SUPPORT_NOTE = msg(
-  'Inera slutade ge support för Net iD Enterprise inom SITHS-tjänsten 2023-06-30; SITHS eID-appen för Windows ersätter den.',
-  'Inera stopped supporting Net iD Enterprise within the SITHS service on 2023-06-30; the SITHS eID app for Windows replaces it.',
-);
-
 export const netidProbe: Probe<NetidDetails> = {
-  id: 'netid',
-  title: msg('Net iD installerat', 'Net iD installed'),
+  id: CARD_SOFTWARE_ID,
+  aliases: CARD_SOFTWARE_ALIASES,
+  title: msg('Kortprogramvara', 'Card software'),
   description: msg(
-    'Att Net iD (Enterprise eller Client) är installerat: produkt, version, programmapp och PKCS#11-bibliotek. --pkcs11-module anger biblioteket själv.',
-    'That Net iD (Enterprise or Client) is installed: product, version, program folder and PKCS#11 library. --pkcs11-module names the library instead.',
+    'Vilken kortprogramvara som finns (SITHS eID-appen och SAC, Net iD Client, Net iD Enterprise, OpenSC): version, paket och PKCS#11-bibliotek, bedömt mot Ineras krav för kortet i läsaren. --pkcs11-module anger biblioteket själv.',
+    "Which card software is installed (the SITHS eID app and SAC, Net iD Client, Net iD Enterprise, OpenSC): version, package and PKCS#11 library, judged against Inera's requirements for the card in the reader. --pkcs11-module names the library instead.",
   ),
+  uses: ['card-cert'],
   async run(ctx) {
     const option = ctx.options.pkcs11Module;
     if (option !== undefined) return fromOption(ctx, option);
@@ -41,13 +34,13 @@ export const netidProbe: Probe<NetidDetails> = {
       return {
         status: 'skip',
         summary: msg(
-          `Net iD finns inte för ${ctx.system.platform.os}; ange ett PKCS#11-bibliotek med --pkcs11-module.`,
-          `Net iD does not exist for ${ctx.system.platform.os}; name a PKCS#11 library with --pkcs11-module.`,
+          `siths-doctor känner ingen kortprogramvara för ${ctx.system.platform.os}; ange ett PKCS#11-bibliotek med --pkcs11-module.`,
+          `siths-doctor knows no card software for ${ctx.system.platform.os}; name a PKCS#11 library with --pkcs11-module.`,
         ),
         details: { installations: [], searched: [] },
       };
     }
-    return outcomeOf(await findNetid(ctx, platform), platform);
+    return outcomeOf(await findNetid(ctx, platform), platform, cardKindsFromCardCert(ctx.results));
   },
 };
 
@@ -65,8 +58,8 @@ async function fromOption(ctx: ProbeContext, file: string): Promise<ProbeOutcome
       status: 'fail',
       summary: msg(`PKCS#11-biblioteket som angavs med --pkcs11-module ${what.sv}: ${file}`, `The PKCS#11 library given with --pkcs11-module ${what.en}: ${file}`),
       advice: msg(
-        'Kontrollera sökvägen till biblioteket (till exempel iidp11.dll för Net iD Enterprise). Utan --pkcs11-module letar siths-doctor själv efter Net iD.',
-        'Check the path to the library (for example iidp11.dll for Net iD Enterprise). Without --pkcs11-module, siths-doctor looks for Net iD itself.',
+        'Kontrollera sökvägen till biblioteket (till exempel eTPKCS11.dll för SAC eller iidp11.dll för Net iD Enterprise). Utan --pkcs11-module letar siths-doctor själv efter kortprogramvara.',
+        'Check the path to the library (for example eTPKCS11.dll for SAC or iidp11.dll for Net iD Enterprise). Without --pkcs11-module, siths-doctor looks for card software itself.',
       ),
       details,
     };
@@ -74,66 +67,49 @@ async function fromOption(ctx: ProbeContext, file: string): Promise<ProbeOutcome
   return {
     status: 'pass',
     summary: msg(`Använder PKCS#11-biblioteket från --pkcs11-module: ${file}`, `Using the PKCS#11 library from --pkcs11-module: ${file}`),
-    notes: [msg('Ingen sökning efter Net iD: biblioteket angavs på kommandoraden.', 'No search for Net iD: the library was given on the command line.')],
+    notes: [msg('Ingen sökning efter kortprogramvara: biblioteket angavs på kommandoraden.', 'No search for card software: the library was given on the command line.')],
     details: { ...details, pkcs11Library: file, pkcs11LibrarySource: 'option' },
   };
 }
 
-function outcomeOf(findings: PlatformFindings, platform: Platform): ProbeOutcome<NetidDetails> {
+function outcomeOf(findings: PlatformFindings, platform: Platform, kinds: readonly CardKind[] | undefined): ProbeOutcome<NetidDetails> {
   const { installations } = findings;
-  const primary = installations.find((i) => i.pkcs11Library) ?? installations[0];
+  const judgedFor = kinds ?? (['siths', 'efos'] as const);
+  const verdict = judge(installations, judgedFor, platform);
+  const primary = verdict.primary;
   const notes = [
     ...installations.map(installationLine),
     ...findings.notes,
-    ...(installations.some((i) => i.product === 'enterprise') ? [ENTERPRISE_SUPPORT_NOTE] : []),
+    ...(kinds ? [] : [msg('Kortet lästes inte (card-cert kördes inte): bedömt för både SITHS- och Efos-kort.', 'The card was not read (card-cert did not run): judged for both SITHS and Efos cards.')]),
+    ...verdict.notes,
+    ...verdict.facts.map(citeFact),
   ];
   const details: NetidDetails = {
     ...(primary ? flatten(primary) : {}),
+    judgedFor,
     installations,
     searched: findings.searched.slice(0, MAX_SEARCHED),
   };
 
-  if (!primary) {
-    if (findings.incomplete) {
-      return {
-        status: 'error',
-        summary: msg('Kunde inte avgöra om Net iD är installerat: registret gick inte att läsa.', 'Could not tell whether Net iD is installed: the registry could not be read.'),
-        advice: msg(
-          'Kör igen. Om det upprepas, kör med --verbose och skicka rapporten till IT.',
-          'Run again. If it repeats, run with --verbose and send the report to IT.',
-        ),
-        notes,
-        details,
-      };
-    }
+  if (installations.length === 0 && findings.incomplete) {
+    return {
+      status: 'error',
+      summary: msg('Kunde inte avgöra vilken kortprogramvara som finns: registret gick inte att läsa.', 'Could not tell which card software is installed: the registry could not be read.'),
+      advice: msg('Kör igen. Om det upprepas, kör med --verbose och skicka rapporten till IT.', 'Run again. If it repeats, run with --verbose and send the report to IT.'),
+      notes,
+      details,
+    };
+  }
+  if (installations.length === 0) {
     return {
       status: 'fail',
-      summary: msg(`Net iD är inte installerat (letade i ${WHERE_LOOKED[platform].sv}).`, `Net iD is not installed (looked in ${WHERE_LOOKED[platform].en}).`),
-      advice: INSTALL_ADVICE,
+      summary: msg(`${verdict.summary.sv} (Letade i ${WHERE_LOOKED[platform].sv}.)`, `${verdict.summary.en} (Looked in ${WHERE_LOOKED[platform].en}.)`),
+      ...(verdict.advice ? { advice: verdict.advice } : {}),
       notes,
       details,
     };
   }
-
-  const what = describe(primary);
-  if (!primary.pkcs11Library) {
-    return {
-      status: 'warn',
-      summary: msg(`${what.sv}, men dess PKCS#11-bibliotek hittades inte.`, `${what.en}, but its PKCS#11 library was not found.`),
-      advice: msg(
-        'Net iD verkar vara ofullständigt installerat: be IT reparera eller installera om Net iD. Ligger biblioteket på ett ovanligt ställe kan du ange det med --pkcs11-module SÖKVÄG.',
-        'Net iD looks incompletely installed: ask IT to repair or reinstall Net iD. If the library is in an unusual place, name it with --pkcs11-module PATH.',
-      ),
-      notes,
-      details,
-    };
-  }
-  return {
-    status: 'pass',
-    summary: msg(`${what.sv}; PKCS#11-bibliotek: ${primary.pkcs11Library}`, `${what.en}; PKCS#11 library: ${primary.pkcs11Library}`),
-    notes,
-    details,
-  };
+  return { status: verdict.status, summary: verdict.summary, ...(verdict.advice ? { advice: verdict.advice } : {}), notes, details };
 }
 
 function flatten(i: NetidInstallation): Partial<NetidDetails> {
@@ -146,15 +122,9 @@ function flatten(i: NetidInstallation): Partial<NetidDetails> {
   };
 }
 
-/** "Net iD Client 1.4.2 is installed in C:\Program Files\Net iD\Client" */
-function describe(i: NetidInstallation): Localized {
-  const sv = `${i.productName} ${i.version ?? '(version okänd)'} är installerat${i.installPath ? ` i ${i.installPath}` : ''}`;
-  const en = `${i.productName} ${i.version ?? '(version unknown)'} is installed${i.installPath ? ` in ${i.installPath}` : ''}`;
-  return msg(sv, en);
-}
-
 function installationLine(i: NetidInstallation): Localized {
-  const parts = [i.version ? `${i.productName} ${i.version}` : i.productName, i.installPath, i.pkcs11Library ? `PKCS#11: ${i.pkcs11Library}` : undefined];
+  const pkg = i.package === 'md' ? 'MD (SAC minidriver)' : i.package === 'sac-pkcs11' ? 'SAC PKCS#11' : undefined;
+  const parts = [i.version ? `${i.productName} ${i.version}` : i.productName, pkg, i.installPath, i.pkcs11Library ? `PKCS#11: ${i.pkcs11Library}` : undefined];
   const text = parts.filter(Boolean).join(' · ');
   return msg(`${text} (hittat via ${i.foundBy.join(', ')})`, `${text} (found by ${i.foundBy.join(', ')})`);
 }

@@ -7,8 +7,8 @@ import { dependenciesOf, type Probe } from '../../model.js';
 import type { DoctorOptions } from '../../options.js';
 
 const HEAD = {
-  sv: { id: 'id', title: 'kontroll', deps: 'kräver', net: 'nätverk', none: '–' },
-  en: { id: 'id', title: 'check', deps: 'needs', net: 'network', none: '–' },
+  sv: { id: 'id', title: 'kontroll', deps: 'kräver', net: 'nätverk', alias: 'även', only: 'bara', none: '–' },
+  en: { id: 'id', title: 'check', deps: 'needs', net: 'network', alias: 'also', only: 'only', none: '–' },
 } as const;
 
 /** `list-checks`: what each probe checks and what it depends on, in the chosen format. */
@@ -16,24 +16,33 @@ export function renderCheckList(probes: readonly Probe<object>[], options: Docto
   const lang: Lang = options.lang;
   const rows = probes.map((p) => ({
     id: p.id,
+    ...(p.aliases && p.aliases.length > 0 ? { aliases: [...p.aliases] } : {}),
     title: pick(p.title, lang),
     description: pick(p.description, lang),
     dependsOn: [...dependenciesOf(p, options)],
     network: Boolean(p.network),
+    ...(p.platforms ? { platforms: [...p.platforms] } : {}),
   }));
   if (options.format === 'json') return JSON.stringify({ schemaVersion: 1, checks: rows }, null, 2) + '\n';
   const h = HEAD[lang];
   if (options.format === 'markdown') {
     const lines = [`| ${h.id} | ${h.title} | ${h.deps} |`, '|---|---|---|'];
     for (const r of rows) {
-      lines.push(`| \`${r.id}\` | **${r.title}**: ${r.description} | ${r.dependsOn.map((d) => `\`${d}\``).join(', ') || h.none} |`);
+      const id = [r.id, ...(r.aliases ?? [])].map((a) => `\`${a}\``).join(', ');
+      const only = r.platforms ? ` (${h.only} ${r.platforms.join(', ')})` : '';
+      lines.push(`| ${id} | **${r.title}**${only}: ${r.description} | ${r.dependsOn.map((d) => `\`${d}\``).join(', ') || h.none} |`);
     }
     return lines.join('\n') + '\n';
   }
   const width = Math.max(0, ...rows.map((r) => r.id.length));
   const lines: string[] = [];
   for (const r of rows) {
-    const extras = [r.dependsOn.length > 0 ? `${h.deps}: ${r.dependsOn.join(', ')}` : '', r.network ? h.net : ''].filter(Boolean);
+    const extras = [
+      r.aliases ? `${h.alias}: ${r.aliases.join(', ')}` : '',
+      r.dependsOn.length > 0 ? `${h.deps}: ${r.dependsOn.join(', ')}` : '',
+      r.network ? h.net : '',
+      r.platforms ? `${h.only} ${r.platforms.map((o) => (o === 'win32' ? 'Windows' : o === 'darwin' ? 'macOS' : o)).join(', ')}` : '',
+    ].filter(Boolean);
     lines.push(`${r.id.padEnd(width)}  ${r.title}${extras.length > 0 ? ` (${extras.join('; ')})` : ''}`);
     lines.push(`${' '.repeat(width)}  ${r.description}`);
   }
