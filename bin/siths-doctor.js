@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// Tiny launcher: the program lives in dist/ (built by `npm install` / `npm ci` through `prepare`).
-let main;
+// Tiny launcher: the program is one bundled script, dist/siths-doctor.cjs (built by
+// `npm install` / `npm ci` through `prepare`, or `npm run build`); it starts itself.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+let bundle;
 try {
-  ({ main } = await import('../dist/cli.js'));
+  bundle = require.resolve('../dist/siths-doctor.cjs');
 } catch (err) {
   process.stderr.write(
     `siths-doctor: cannot load the program (${err && err.message}).\n` +
@@ -10,8 +14,4 @@ try {
   );
   process.exit(3);
 }
-
-const code = await main(process.argv);
-// Exit explicitly: a probe that was stopped may still hold a socket open.
-// Wait for stdout to drain first, since pipes are asynchronous on some systems.
-process.stdout.write('', () => process.exit(code));
+require(bundle);

@@ -1,4 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { helperCommand } from '../launch/helpers.js';
 import { PcscError } from './errors.js';
 import type { HostMessage, HostRequest, WireError, WireWatchEvent } from './host-protocol.js';
 
@@ -43,9 +44,10 @@ export class HostProcess {
     });
     // Nobody may be waiting on `ready` when it fails (the failure also reaches every request).
     this.ready.catch(() => undefined);
-    this.child = fork(launch.script, [], {
+    // The helper is node on launch.script, or this program itself in helper mode (src/launch/helpers.ts).
+    const { command, args } = helperCommand('pcsc-host', launch.script, [], launch.execArgv);
+    this.child = spawn(command, args, {
       env: launch.env,
-      execArgv: [...launch.execArgv],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { helperCommand } from '../launch/helpers.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +51,9 @@ export function pkcs11Inspector(childScript: string = defaultChildScript()): Pkc
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(options.env)) if (v !== undefined) env[k] = v;
       // In the temp folder: a library that crashes may leave a core file in the working folder.
-      const child = spawn(process.execPath, [childScript, path.resolve(library)], {
+      // node on childScript, or this program itself in helper mode (src/launch/helpers.ts).
+      const { command, args } = helperCommand('pkcs11-child', childScript, [path.resolve(library)]);
+      const child = spawn(command, args, {
         env,
         cwd: os.tmpdir(),
         stdio: ['ignore', 'ignore', 'pipe', 'pipe'],

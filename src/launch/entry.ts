@@ -1,0 +1,32 @@
+/**
+ * The bundle's entry (dist/siths-doctor.cjs, and the script inside the
+ * standalone executables): the npm bin and the executables start here.
+ * It decides what this process is — a helper, or the command line — and
+ * loads only that. Everything else is loaded by the command that needs it.
+ */
+import { HELPER_FLAG, HELPER_KINDS, registerSelf, type HelperKind } from './helpers.js';
+
+/** Runs the program for `argv` (process.argv's layout) and resolves with the exit code, or undefined for a helper, which ends itself. */
+export async function start(argv: readonly string[], bundleFile: string, standalone: boolean): Promise<number | undefined> {
+  registerSelf(standalone ? { command: process.execPath, args: [] } : { command: process.execPath, args: [bundleFile] });
+  if (argv[2] === HELPER_FLAG) {
+    const kind = argv[3] as HelperKind;
+    if (!HELPER_KINDS.includes(kind)) {
+      process.stderr.write(`siths-doctor: unknown helper "${kind}"\n`);
+      return 3;
+    }
+    // The helper entries read their own arguments from process.argv[2…].
+    process.argv.splice(2, 2);
+    if (kind === 'pcsc-host') await import('../pcsc/host.js');
+    else await import('../pkcs11/child.js');
+    return undefined;
+  }
+  const { main } = await import('../cli.js');
+  const { doubleClicked, waitForEnter } = await import('./double-click.js');
+  if (doubleClicked(argv)) {
+    const code = await main(argv);
+    await waitForEnter();
+    return code;
+  }
+  return main(argv);
+}
