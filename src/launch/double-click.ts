@@ -6,6 +6,7 @@
  * console is shared with cmd.exe or PowerShell, and under a script or a fleet
  * tool there is no console or no terminal on stdin: then it never waits.
  */
+import { isatty } from 'node:tty';
 import { pick } from '../i18n/index.js';
 import { preScanLang } from '../cli/common.js';
 import { loadKoffi } from '../native/koffi.js';
@@ -24,13 +25,17 @@ function consoleProcessCount(): number {
   }
 }
 
-/** The decision, apart from the system calls: wait only for a bare start in a console of one's own with a terminal on stdin. */
-export function shouldWait(args: readonly string[], platform: string, stdinIsTty: boolean, consoleCount: () => number): boolean {
-  return args.length === 0 && platform === 'win32' && stdinIsTty && consoleCount() === 1;
+/**
+ * The decision, apart from the system calls: wait only for a bare start on
+ * Windows, in a console of one's own, with a terminal on stdin. The checks are
+ * functions, asked in this order, so a start with arguments asks nothing.
+ */
+export function shouldWait(args: readonly string[], platform: string, consoleCount: () => number, stdinIsTty: () => boolean): boolean {
+  return args.length === 0 && platform === 'win32' && consoleCount() === 1 && stdinIsTty();
 }
 
 export function doubleClicked(argv: readonly string[]): boolean {
-  return shouldWait(argv.slice(2), process.platform, process.stdin.isTTY === true, consoleProcessCount);
+  return shouldWait(argv.slice(2), process.platform, consoleProcessCount, () => isatty(0));
 }
 
 /** Shows "Press Enter to close" and resolves at Enter (or when stdin ends). */
