@@ -13,11 +13,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLE = path.join(ROOT, 'dist', 'siths-doctor.cjs');
 
-export async function bundle() {
+/** Writes the bundle to `outfile` (default dist/siths-doctor.cjs) and returns its path. */
+export async function bundle(outfile = BUNDLE) {
   await build({
     absWorkingDir: ROOT,
     entryPoints: ['src/launch/main.ts'],
-    outfile: BUNDLE,
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -35,7 +36,7 @@ export async function bundle() {
     minifySyntax: true,
     logLevel: 'warning',
   });
-  return BUNDLE;
+  return outfile;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

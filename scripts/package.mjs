@@ -99,7 +99,8 @@ function parseTargets(argv) {
 }
 
 export async function packageExecutables(names = ['linux-x64', 'win-x64']) {
-  const script = await bundle();
+  // Its own copy of the bundle: tests may be running dist/ meanwhile.
+  const script = await bundle(path.join(WORK, 'siths-doctor.cjs'));
   mkdirSync(RELEASE, { recursive: true });
   const outs = [];
   for (const name of names) outs.push(await buildTarget(name, script));
