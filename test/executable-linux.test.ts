@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, expect, it } from 'vitest';
+import { ensureExecutables } from './helpers/executables.js';
+import type { JsonCheck } from './helpers/cli.js';
+import { nodeBinaries, runWithoutNode } from './helpers/no-node.js';
+import { testPki } from './helpers/pki.js';
+import { describeWith } from './helpers/prereq.js';
+
+const PREREQUISITES = [{ need: 'unshare', debianPackage: 'util-linux' }];
+
+describeWith('the Linux executable where no node exists', PREREQUISITES, () => {
+  let exe: string;
+  beforeAll(() => {
+    exe = ensureExecutables().linux;
+  }, 900_000);
+
+  it('really has no node: every node binary is hidden', async () => {
+    expect(nodeBinaries()).toContain('/usr/bin/node');
+    for (const node of nodeBinaries()) {
+      const r = await runWithoutNode(node, ['-e', 'process.stdout.write("node runs")']);
+      expect(r.stdout).toBe('');
+      expect(r.code).not.toBe(0);
+    }
+    const viaPath = await runWithoutNode('/bin/sh', ['-c', 'node -e 0'], { PATH: process.env.PATH ?? '' });
+    expect(viaPath.code).not.toBe(0);
+  });
+
+  it('prints its version', async () => {
+    const r = await runWithoutNode(exe, ['--version']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  it('explains a support code it made itself', async () => {
+    const check = await runWithoutNode(exe, ['check', '--offline', '--format', 'json']);
+    const code = JSON.parse(check.stdout).summary.supportCode as string;
+    const r = await runWithoutNode(exe, ['explain', code, '--lang', 'sv']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(code);
+    expect(r.stdout).toContain('Net iD');
+  });
+
+  it('judges a test certificate with cert --cert', async () => {
+    const r = await runWithoutNode(exe, ['cert', '--cert', testPki().path('card-hsa-auth-expiring.pem'), '--format', 'json', '--lang', 'en']);
+    expect(r.code).toBe(0);
+    const [check] = JSON.parse(r.stdout).checks as JsonCheck[];
+    expect(check).toMatchObject({ id: 'card-cert', status: 'warn' });
+    expect(check!.summary).toMatch(/expires on \d{4}-\d\d-\d\d, in 10 days/);
+  });
+});
