@@ -66,7 +66,8 @@ async function buildTarget(name, script) {
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache: name === hostTarget(),
-    assets: { 'koffi.node': koffiNative },
+    // Data files that bundled packages read beside themselves (src/native/sea-asset.ts packageData).
+    assets: { 'koffi.node': koffiNative, 'quickjs.wasm': path.join(ROOT, 'node_modules', 'quickjs-wasi', 'quickjs.wasm') },
   };
   writeFileSync(path.join(dir, 'sea-config.json'), JSON.stringify(config, null, 2));
   execFileSync(blobNode(), ['--experimental-sea-config', path.join(dir, 'sea-config.json')], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -21,6 +21,12 @@ export async function start(argv: readonly string[], bundleFile: string, standal
     else await import('../pkcs11/child.js');
     return undefined;
   }
+  // The version needs nothing else loaded (commander prints the same for it).
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    const { TOOL_VERSION } = await import('../version.js');
+    process.stdout.write(`${TOOL_VERSION}\n`);
+    return 0;
+  }
   const { main } = await import('../cli.js');
   const { doubleClicked, waitForEnter } = await import('./double-click.js');
   if (doubleClicked(argv)) {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { getAsset, isSea } from 'node:sea';
@@ -61,4 +63,15 @@ export function dlopenFile(file: string): unknown {
   const module = { exports: {} as unknown };
   process.dlopen(module, file);
   return module.exports;
+}
+
+/**
+ * A data file that a bundled package reads beside its own code (which a
+ * bundle moves away from it): the SEA asset `asset` in the executable, else
+ * the file at `relative` to the package's main module in node_modules.
+ */
+export async function packageData(asset: string, pkg: string, relative: string): Promise<Uint8Array> {
+  if (isSea()) return new Uint8Array(getAsset(asset));
+  const main = createRequire(import.meta.url).resolve(pkg);
+  return readFile(path.join(path.dirname(main), relative));
 }
