@@ -10,7 +10,7 @@
 // platform's own Node, so it is on when the blob is made on that platform.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +99,24 @@ function parseTargets(argv) {
   return names.length > 0 ? names : ['linux-x64', 'win-x64'];
 }
 
+/** Every input of the executables: the sources, the build scripts, the locked dependencies. Tests rebuild when it changes. */
+export function buildKey() {
+  const hash = createHash('sha256');
+  const add = (file) => {
+    if (statSync(file).isDirectory()) {
+      for (const name of readdirSync(file).sort()) add(path.join(file, name));
+    } else {
+      hash.update(path.relative(ROOT, file)).update(readFileSync(file));
+    }
+  };
+  for (const f of ['src', 'scripts/bundle.mjs', 'scripts/package.mjs', 'scripts/node-runtime.mjs', 'package-lock.json']) add(path.join(ROOT, f));
+  return hash.digest('hex');
+}
+
+export const BUILD_KEY_FILE = path.join(RELEASE, '.build-key');
+
 export async function packageExecutables(names = ['linux-x64', 'win-x64']) {
+  const key = buildKey();
   // Its own copy of the bundle: tests may be running dist/ meanwhile.
   const script = await bundle(path.join(WORK, 'siths-doctor.cjs'));
   mkdirSync(RELEASE, { recursive: true });
@@ -107,6 +124,7 @@ export async function packageExecutables(names = ['linux-x64', 'win-x64']) {
   for (const name of names) outs.push(await buildTarget(name, script));
   const sums = outs.map((f) => `${createHash('sha256').update(readFileSync(f)).digest('hex')}  ${path.basename(f)}\n`).join('');
   writeFileSync(path.join(RELEASE, 'SHA256SUMS'), sums);
+  writeFileSync(BUILD_KEY_FILE, `${key} ${names.join(',')}\n`);
   return outs;
 }
 
