@@ -13,6 +13,8 @@ export type CardReadErrorKind =
   | 'malformed'
   /** The card refused a command with an unexpected status word. */
   | 'card-error'
+  /** Another program held the card (a transaction longer than the time limit, or it reset the card twice). */
+  | 'card-busy'
   /** The PC/SC service failed underneath. */
   | 'service';
 
@@ -51,6 +53,8 @@ export function fromPcscFailure(err: unknown, atr: string): CardReadError {
       return new CardReadError('timeout', err.message, atr);
     case 'cancelled':
       return new CardReadError('cancelled', err.message, atr);
+    case 'reset-card':
+      return new CardReadError('card-busy', err.message, atr);
     default:
       return new CardReadError('service', err.message, atr);
   }
@@ -93,6 +97,17 @@ export function explainCardReadError(err: CardReadError): { summary: Localized; 
         advice: msg(
           'Kontrollera certifikaten i Net iD i stället och skicka rapporten (med --verbose) till IT.',
           'Check the certificates in Net iD instead and send the report (with --verbose) to IT.',
+        ),
+      };
+    case 'card-busy':
+      return {
+        summary: msg(
+          'Ett annat program använde kortet samtidigt, så certifikaten kunde inte läsas.',
+          'Another program was using the card at the same time, so the certificates could not be read.',
+        ),
+        advice: msg(
+          'Stäng program som använder kortet (till exempel Net iD eller SITHS eID-appen) eller vänta en stund, och kör igen.',
+          'Close programs that use the card (for example Net iD or the SITHS eID app) or wait a moment, and run again.',
         ),
       };
     case 'service':

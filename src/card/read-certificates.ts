@@ -1,7 +1,9 @@
 import { personal } from '../personal.js';
 import type { CardChannel, Pcsc } from '../pcsc/types.js';
 import { ReadOnlyCard } from './apdu.js';
-import { CardReadError } from './errors.js';
+import { isPcscError } from '../pcsc/errors.js';
+import { formatAtr } from './atr.js';
+import { CardReadError, fromPcscFailure, isCardReadError } from './errors.js';
 import { parseCertificateDirectory, parseOdf, parseTokenInfo, type Pkcs15Path, type TokenInfo } from './pkcs15.js';
 import { Pkcs15Reader } from './pkcs15-reader.js';
 import type { CardCertificate, CardCertificateRead } from './types.js';
@@ -52,21 +54,85 @@ export async function readCardCertificates(channel: CardChannel, options: ReadCa
 }
 
 /**
- * Connect to the card in `reader`, read its certificates, disconnect. PC/SC
- * failures while connecting reject with PcscError (no card, mute card, card
- * held exclusively, service gone); the read itself rejects with CardReadError.
+ * Connect to the card in `reader`, read its certificates inside a PC/SC
+ * transaction, disconnect. PC/SC failures while connecting reject with
+ * PcscError (no card, mute card, card held exclusively, service gone); the
+ * read itself rejects with CardReadError (`card-busy` when another program
+ * kept the card).
  */
 export async function readCardCertificatesFromReader(pcsc: Pcsc, reader: string, options: ReadCardCertificatesOptions): Promise<CardCertificateRead> {
   const context = await pcsc.establish(options);
   try {
-    const channel = await context.connect(reader, options);
+    const channel = await context.connect(reader, options).catch(async (err: unknown) => {
+      throw await busyOrAsIs(err, pcsc, reader, options);
+    });
     try {
-      return await readCardCertificates(channel, options);
+      return await readInTransaction(channel, options);
     } finally {
       await channel.disconnect();
     }
   } finally {
     await context.release();
+  }
+}
+
+/**
+ * The read, atomic: without a transaction another program (Net iD, OpenSC)
+ * can SELECT other files between our SELECT and READ BINARY and we read the
+ * wrong bytes. SCardBeginTransaction waits while another program holds the
+ * card, within the time limit. A card another program reset mid-read
+ * (SCARD_W_RESET_CARD) is reconnected and read again from the start, once.
+ */
+async function readInTransaction(channel: CardChannel, options: ReadCardCertificatesOptions): Promise<CardCertificateRead> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await channel.beginTransaction?.(options);
+    } catch (err) {
+      if (isPcscError(err, 'reset-card') && attempt === 1) {
+        await reconnect(channel, options);
+        continue;
+      }
+      if (isPcscError(err, 'timeout')) throw new CardReadError('card-busy', `SCardBeginTransaction: another program held the card longer than the time limit (${err.message})`, formatAtr(channel.atr));
+      throw isPcscError(err, 'reset-card') ? fromPcscFailure(err, formatAtr(channel.atr)) : err;
+    }
+    try {
+      return await readCardCertificates(channel, options);
+    } catch (err) {
+      if (!(isCardReadError(err, 'card-busy') && attempt === 1)) throw err;
+    } finally {
+      await channel.endTransaction?.();
+    }
+    await reconnect(channel, options);
+  }
+}
+
+/**
+ * pcsc-lite's SCardConnect waits, like SCardBeginTransaction, while another
+ * program holds a transaction on the card. When it ran out of time and the
+ * service says the card is in use, that is the answer; a service that does
+ * not answer at all keeps the time-out.
+ */
+async function busyOrAsIs(err: unknown, pcsc: Pcsc, reader: string, options: ReadCardCertificatesOptions): Promise<unknown> {
+  if (!isPcscError(err, 'timeout')) return err;
+  try {
+    const context = await pcsc.establish(options);
+    try {
+      const state = (await context.listReaders(options)).find((r) => r.name === reader);
+      if (state?.inUse) return new CardReadError('card-busy', `SCardConnect: another program held the card longer than the time limit (${err.message})`, formatAtr(state.atr));
+    } finally {
+      await context.release();
+    }
+  } catch {
+    // The service itself is stuck: the time-out says so.
+  }
+  return err;
+}
+
+async function reconnect(channel: CardChannel, options: ReadCardCertificatesOptions): Promise<void> {
+  try {
+    await channel.reconnect?.(options);
+  } catch (err) {
+    throw fromPcscFailure(err, formatAtr(channel.atr));
   }
 }
 

@@ -24,6 +24,8 @@ export interface CardSeen {
   readonly protocol?: string;
   /** Another program holds the card exclusively, so it could not be checked further. */
   readonly inUse?: boolean;
+  /** Another program held the card (a transaction) for longer than the time limit: what PC/SC said. */
+  readonly busy?: string;
 }
 
 export interface CardProbeDetails {

@@ -17,7 +17,7 @@ export async function start(argv: readonly string[], bundleFile: string, standal
     }
     // The helper entries read their own arguments from process.argv[2…].
     process.argv.splice(2, 2);
-    if (kind === 'pcsc-host') await import('../pcsc/host.js');
+    if (kind === 'pcsc-host') (await import('../pcsc/host.js')).runPcscHost();
     else await import('../pkcs11/child.js');
     return undefined;
   }

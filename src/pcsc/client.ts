@@ -1,17 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import { isPcscError, PcscError } from './errors.js';
 import { HostProcess, type HostLaunch } from './host-process.js';
-import type { WireChannel, WireReader, WireWatchEvent } from './host-protocol.js';
+import type { WireChannel, WireReader, WireReaderAttributes, WireWatchEvent } from './host-protocol.js';
 import { ReaderTracker } from './reader-changes.js';
 import { pause, withLimit } from './time-limit.js';
 import { readerState } from './reader-state.js';
-import type { CardChannel, CardProtocol, Pcsc, PcscCallOptions, PcscContext, ReaderChange, ReaderState, WatchOptions } from './types.js';
+import type { CardChannel, CardProtocol, Pcsc, PcscCallOptions, PcscContext, ReaderAttributes, ReaderChange, ReaderState, WatchOptions } from './types.js';
 
-export const DEFAULT_HOST_SCRIPT = fileURLToPath(new URL('./host.js', import.meta.url));
+export const DEFAULT_HOST_SCRIPT = fileURLToPath(new URL('./host-main.js', import.meta.url));
 
 export interface PcscClientOptions {
-  /** The compiled helper (dist/pcsc/host.js); tests that run from the TypeScript sources point here. */
+  /** The compiled helper entry (dist/pcsc/host-main.js); tests that run from the TypeScript sources point here. */
   readonly hostScript?: string;
+  /** The PC/SC library to load instead of the platform's (winscard.dll, PCSC.framework, libpcsclite.so.1): a test seam. */
+  readonly library?: string;
   /** The helper's environment (PCSCLITE_CSOCK_NAME picks the pcscd socket). Default: this process's. */
   readonly env?: NodeJS.ProcessEnv;
   /** Node options for the helper only. Default: none. */
@@ -21,10 +23,11 @@ export interface PcscClientOptions {
 /** How long to wait before establishing again after SCARD_E_NO_SERVICE (a restarting service). */
 const RETRY_PAUSE_MS = 200;
 
-/** The real PC/SC service, through the native module in a helper process. */
+/** The real PC/SC service, through the platform's library in a helper process. */
 export function createPcsc(options: PcscClientOptions = {}): Pcsc {
   return new HostedPcsc({
     script: options.hostScript ?? DEFAULT_HOST_SCRIPT,
+    ...(options.library ? { library: options.library } : {}),
     env: options.env ?? process.env,
     execArgv: options.execArgv ?? [],
   });
@@ -59,6 +62,16 @@ class HostedPcsc implements Pcsc {
     return new HostedContext(this);
   }
 
+  /**
+   * After the service went away: wait a moment first. A pcscd that is still
+   * dying accepts the connection and closes it, which pcsc-lite reports as
+   * "access denied"; a restarting SCardSvr needs the moment anyway.
+   */
+  async reestablish(options: PcscCallOptions): Promise<void> {
+    await pause(RETRY_PAUSE_MS, options.signal);
+    await this.call({ op: 'establish' }, 'SCardEstablishContext', options);
+  }
+
   async close(): Promise<void> {
     this.host?.kill(new PcscError('cancelled', 'the PC/SC helper was closed'));
     this.host = undefined;
@@ -78,7 +91,7 @@ class HostedContext implements PcscContext {
       return await run();
     } catch (err) {
       if (!isPcscError(err, 'no-service')) throw err;
-      await this.pcsc.call({ op: 'establish' }, 'SCardEstablishContext', options);
+      await this.pcsc.reestablish(options);
       return run();
     }
   }
@@ -95,6 +108,10 @@ class HostedContext implements PcscContext {
     return channel;
   }
 
+  async readerAttributes(reader: string, options: PcscCallOptions): Promise<ReaderAttributes> {
+    return this.withService(() => this.pcsc.call<WireReaderAttributes>({ op: 'attributes', reader }, 'SCardGetAttrib', options), options);
+  }
+
   async watch(listener: (change: ReaderChange) => void, options: WatchOptions): Promise<void> {
     const tracker = new ReaderTracker();
     let reestablished = false;
@@ -103,7 +120,7 @@ class HostedContext implements PcscContext {
       if (!ended) return;
       if (ended.kind !== 'no-service' || reestablished) throw ended;
       reestablished = true;
-      await this.pcsc.call({ op: 'establish' }, 'SCardEstablishContext', options);
+      await this.pcsc.reestablish(options);
       listener({ kind: 'service-restarted' });
     }
   }
@@ -179,12 +196,31 @@ class HostedChannel implements CardChannel {
     this.protocol = protocolName(opened.protocol);
   }
 
-  async transmit(apdu: Buffer, options: PcscCallOptions): Promise<Buffer> {
+  private usable(): void {
     if (!this.open) throw new PcscError('other', 'the card connection is closed');
     // A helper that was restarted lost this connection with it.
     if (this.host.dead || this.pcsc.current() !== this.host) throw new PcscError('helper-failed', 'the connection to the card was lost when the PC/SC helper restarted');
+  }
+
+  async transmit(apdu: Buffer, options: PcscCallOptions): Promise<Buffer> {
+    this.usable();
     const response = await this.pcsc.call<Uint8Array>({ op: 'transmit', channel: this.opened.channel, apdu }, 'SCardTransmit', options);
     return Buffer.from(response);
+  }
+
+  async beginTransaction(options: PcscCallOptions): Promise<void> {
+    this.usable();
+    await this.pcsc.call({ op: 'begin', channel: this.opened.channel }, 'SCardBeginTransaction', options);
+  }
+
+  async endTransaction(): Promise<void> {
+    if (!this.open || this.host.dead) return;
+    await this.pcsc.call({ op: 'end', channel: this.opened.channel }, 'SCardEndTransaction', { timeoutMs: 2000 }).catch(() => undefined);
+  }
+
+  async reconnect(options: PcscCallOptions): Promise<void> {
+    this.usable();
+    await this.pcsc.call({ op: 'reconnect', channel: this.opened.channel }, 'SCardReconnect', options);
   }
 
   async disconnect(): Promise<void> {

@@ -1,6 +1,6 @@
 /** Why a PC/SC call failed, in the few categories a person can act on. */
 export type PcscErrorKind =
-  /** The native `pcsclite` module is not installed or cannot be loaded. */
+  /** The platform's PC/SC library (or koffi, which reaches it) cannot be loaded. */
   | 'module-unavailable'
   /** pcscd / SCardSvr is not running, or stopped while we talked to it. */
   | 'no-service'
@@ -14,6 +14,8 @@ export type PcscErrorKind =
   | 'mute-card'
   /** Another program holds the card exclusively. */
   | 'sharing-violation'
+  /** Another program reset the card (SCARD_W_RESET_CARD): reconnect and start again. */
+  | 'reset-card'
   /** The exchange with the card broke off (often: the card was pulled out). */
   | 'not-transacted'
   | 'timeout'
@@ -22,7 +24,8 @@ export type PcscErrorKind =
   | 'helper-failed'
   | 'other';
 
-export type ModuleProblem = 'not-installed' | 'not-built' | 'cannot-load';
+/** library-missing: no libpcsclite / winscard / PCSC.framework; wrong-library: it lacks the PC/SC functions; ffi-unavailable: koffi itself did not load. */
+export type ModuleProblem = 'library-missing' | 'wrong-library' | 'ffi-unavailable';
 
 export class PcscError extends Error {
   constructor(
@@ -35,6 +38,13 @@ export class PcscError extends Error {
   ) {
     super(message);
     this.name = 'PcscError';
+  }
+
+  /** A failed call: "SCardConnect: SCARD_E_NO_SMARTCARD (0x8010000C)". */
+  static fromCode(code: number, call: string): PcscError {
+    const name = SCARD_CODES.get(code >>> 0)?.[0];
+    const hex = `0x${(code >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+    return new PcscError(kindOfCode(code), `${call}: ${name ? `${name} (${hex})` : hex}`, code >>> 0);
   }
 
   /** The SCARD_* name of the code, e.g. "SCARD_E_NO_SERVICE", when known. */
@@ -50,6 +60,9 @@ export function isPcscError(err: unknown, kind?: PcscErrorKind): err is PcscErro
 // The codes are the same on pcsc-lite, macOS and Windows (winscard.h, pcsclite.h).
 const SCARD_CODES = new Map<number, readonly [string, PcscErrorKind]>([
   [0x80100002, ['SCARD_E_CANCELLED', 'cancelled']],
+  [0x80100003, ['SCARD_E_INVALID_HANDLE', 'other']],
+  [0x80100004, ['SCARD_E_INVALID_PARAMETER', 'other']],
+  [0x80100008, ['SCARD_E_INSUFFICIENT_BUFFER', 'other']],
   [0x80100009, ['SCARD_E_UNKNOWN_READER', 'unknown-reader']],
   [0x8010000a, ['SCARD_E_TIMEOUT', 'timeout']],
   [0x8010000b, ['SCARD_E_SHARING_VIOLATION', 'sharing-violation']],
@@ -61,26 +74,16 @@ const SCARD_CODES = new Map<number, readonly [string, PcscErrorKind]>([
   [0x8010001e, ['SCARD_E_SERVICE_STOPPED', 'no-service']],
   [0x80100027, ['SCARD_E_NO_ACCESS', 'access-denied']],
   [0x8010002e, ['SCARD_E_NO_READERS_AVAILABLE', 'no-readers']],
+  [0x8010000f, ['SCARD_E_PROTO_MISMATCH', 'other']],
+  [0x80100022, ['SCARD_E_UNSUPPORTED_FEATURE', 'other']],
   [0x80100065, ['SCARD_W_UNSUPPORTED_CARD', 'mute-card']],
   [0x80100066, ['SCARD_W_UNRESPONSIVE_CARD', 'mute-card']],
   [0x80100067, ['SCARD_W_UNPOWERED_CARD', 'mute-card']],
-  [0x80100068, ['SCARD_W_RESET_CARD', 'other']],
+  [0x80100068, ['SCARD_W_RESET_CARD', 'reset-card']],
   [0x80100069, ['SCARD_W_REMOVED_CARD', 'removed-card']],
   [0x8010006a, ['SCARD_W_SECURITY_VIOLATION', 'access-denied']],
 ]);
 
 export function kindOfCode(code: number): PcscErrorKind {
   return SCARD_CODES.get(code >>> 0)?.[1] ?? 'other';
-}
-
-/**
- * The binding reports failures as "SCardConnect error: Card was removed.(0x80100069)"
- * (the text comes from pcsc_stringify_error or FormatMessage); the code in
- * brackets is what counts.
- */
-export function errorFromBindingMessage(message: string): PcscError {
-  const m = /\(0x([0-9a-f]{1,8})\)\s*$/i.exec(message);
-  if (!m) return new PcscError('other', message);
-  const code = parseInt(m[1]!, 16) >>> 0;
-  return new PcscError(kindOfCode(code), message, code);
 }

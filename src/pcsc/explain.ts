@@ -86,42 +86,49 @@ function restartService(os: NodeJS.Platform): Localized {
   return msg('Starta om pcscd (sudo systemctl restart pcscd) och kör igen.', 'Restart pcscd (sudo systemctl restart pcscd) and run again.');
 }
 
+/** The platform's PC/SC library by name, as a person can look for it. */
+function libraryName(os: NodeJS.Platform): string {
+  return os === 'win32' ? 'winscard.dll' : os === 'darwin' ? 'PCSC.framework' : 'libpcsclite.so.1';
+}
+
 function moduleUnavailable(err: PcscError, os: NodeJS.Platform): Explanation {
-  const what =
-    err.moduleProblem === 'not-installed'
-      ? msg('är inte installerad', 'is not installed')
-      : err.moduleProblem === 'not-built'
-        ? msg('installerades men byggdes aldrig', 'was installed but never built')
-        : msg('går inte att läsa in', 'cannot be loaded');
-  const summary = msg(
-    `siths-doctors modul för kortläsare (pcsclite) ${what.sv}, så kortläsare och kort kan inte kontrolleras.`,
-    `siths-doctor's card reader module (pcsclite) ${what.en}, so card readers and cards cannot be checked.`,
-  );
-  // A module npm skipped (no build tools at install time) is not there to rebuild: it needs installing.
-  const rebuild = err.moduleProblem === 'not-installed' ? 'npm install pcsclite' : 'npm rebuild pcsclite';
+  const lib = libraryName(os);
+  if (err.moduleProblem === 'ffi-unavailable') {
+    return {
+      summary: msg(
+        'siths-doctors del för att anropa systemets bibliotek (koffi) går inte att läsa in, så kortläsare och kort kan inte kontrolleras.',
+        "siths-doctor's part for calling system libraries (koffi) cannot be loaded, so card readers and cards cannot be checked.",
+      ),
+      advice: msg(
+        'Installera om siths-doctor (samma version, från npm eller som fristående fil) och kör igen.',
+        'Reinstall siths-doctor (the same version, from npm or as the standalone file) and run again.',
+      ),
+    };
+  }
+  const summary =
+    err.moduleProblem === 'wrong-library'
+      ? msg(`Datorns PC/SC-bibliotek (${lib}) saknar funktioner som kortläsare behöver, så kortläsare och kort kan inte kontrolleras.`, `The computer's PC/SC library (${lib}) lacks functions card readers need, so card readers and cards cannot be checked.`)
+      : msg(`Datorns PC/SC-bibliotek (${lib}) saknas eller går inte att läsa in, så kortläsare och kort kan inte kontrolleras.`, `The computer's PC/SC library (${lib}) is missing or cannot be loaded, so card readers and cards cannot be checked.`);
   if (os === 'win32') {
     return {
       summary,
       advice: msg(
-        `Installera Visual Studio Build Tools (arbetsbelastningen ”Desktop development with C++”) och Python, och kör sedan ${rebuild} i siths-doctors mapp.`,
-        `Install the Visual Studio Build Tools (workload "Desktop development with C++") and Python, then run ${rebuild} in siths-doctor's folder.`,
+        'winscard.dll ingår i Windows. Be IT att reparera Windows (sfc /scannow) eller installera om datorn.',
+        'winscard.dll is part of Windows. Ask IT to repair Windows (sfc /scannow) or reinstall the computer.',
       ),
     };
   }
   if (os === 'darwin') {
     return {
       summary,
-      advice: msg(
-        `Installera Xcodes kommandoradsverktyg (xcode-select --install) och kör sedan ${rebuild} i siths-doctors mapp.`,
-        `Install the Xcode command line tools (xcode-select --install), then run ${rebuild} in siths-doctor's folder.`,
-      ),
+      advice: msg('PCSC.framework ingår i macOS. Uppdatera macOS, eller be IT att installera om det.', 'PCSC.framework is part of macOS. Update macOS, or ask IT to reinstall it.'),
     };
   }
   return {
     summary,
     advice: msg(
-      `Installera PC/SC-biblioteket och byggverktyg (Debian/Ubuntu: sudo apt-get install libpcsclite-dev build-essential python3) och kör sedan ${rebuild} i siths-doctors mapp.`,
-      `Install the PC/SC library and build tools (Debian/Ubuntu: sudo apt-get install libpcsclite-dev build-essential python3), then run ${rebuild} in siths-doctor's folder.`,
+      'Installera smartkortstjänsten och dess bibliotek (Debian/Ubuntu: sudo apt-get install pcscd libpcsclite1; Fedora: sudo dnf install pcsc-lite pcsc-lite-libs) och kör igen.',
+      'Install the smart card service and its library (Debian/Ubuntu: sudo apt-get install pcscd libpcsclite1; Fedora: sudo dnf install pcsc-lite pcsc-lite-libs) and run again.',
     ),
   };
 }

@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { helperCommand } from '../launch/helpers.js';
+import { helperCommand as selfOrNode } from '../launch/helpers.js';
 import { PcscError } from './errors.js';
 import type { HostMessage, HostRequest, WireError, WireWatchEvent } from './host-protocol.js';
 
 type RequestBody = HostRequest extends infer R ? (R extends HostRequest ? Omit<R, 'id'> : never) : never;
 
 export interface HostLaunch {
-  /** The compiled src/pcsc/host.ts. */
+  /** The compiled entry script, src/pcsc/host-main.ts. */
   readonly script: string;
+  /** The PC/SC library to load instead of the platform's. */
+  readonly library?: string;
   readonly env: NodeJS.ProcessEnv;
   readonly execArgv: readonly string[];
 }
@@ -19,6 +21,19 @@ let exitHookInstalled = false;
 
 export function toPcscError(error: WireError): PcscError {
   return new PcscError(error.kind, error.message, error.code, error.moduleProblem);
+}
+
+/**
+ * The one place that decides how the helper process is started: Node runs
+ * the entry script; the library override travels as its argument. A
+ * single-file executable changes only this function (starting itself in
+ * helper mode). The thread pool is made larger: every blocking PC/SC call
+ * (a watch waits there for good) holds one of its threads.
+ */
+export function helperCommand(launch: HostLaunch): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+  // Node on the script, or this program itself in helper mode when it is the bundle or an executable (src/launch/helpers.ts).
+  const { command, args } = selfOrNode('pcsc-host', launch.script, launch.library ? [launch.library] : [], launch.execArgv);
+  return { command, args, env: { ...launch.env, UV_THREADPOOL_SIZE: '16' } };
 }
 
 /**
@@ -44,13 +59,8 @@ export class HostProcess {
     });
     // Nobody may be waiting on `ready` when it fails (the failure also reaches every request).
     this.ready.catch(() => undefined);
-    // The helper is node on launch.script, or this program itself in helper mode (src/launch/helpers.ts).
-    const { command, args } = helperCommand('pcsc-host', launch.script, [], launch.execArgv);
-    this.child = spawn(command, args, {
-      env: launch.env,
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const { command, args, env } = helperCommand(launch);
+    this.child = spawn(command, args, { env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_KEEP);
     });

@@ -11,6 +11,10 @@ export type HostRequest =
   | { readonly id: number; readonly op: 'connect'; readonly reader: string }
   | { readonly id: number; readonly op: 'transmit'; readonly channel: number; readonly apdu: Uint8Array }
   | { readonly id: number; readonly op: 'disconnect'; readonly channel: number }
+  | { readonly id: number; readonly op: 'begin'; readonly channel: number }
+  | { readonly id: number; readonly op: 'end'; readonly channel: number }
+  | { readonly id: number; readonly op: 'reconnect'; readonly channel: number }
+  | { readonly id: number; readonly op: 'attributes'; readonly reader: string }
   | { readonly id: number; readonly op: 'watch' }
   | { readonly id: number; readonly op: 'unwatch'; readonly watch: number };
 
@@ -31,6 +35,14 @@ export interface WireChannel {
   readonly channel: number;
   readonly atr: Uint8Array;
   readonly protocol: number;
+}
+
+/** What SCardGetAttrib gave for a reader (each only where the driver has it). */
+export interface WireReaderAttributes {
+  readonly vendorName?: string;
+  readonly vendorType?: string;
+  readonly vendorVersion?: string;
+  readonly serialNumber?: string;
 }
 
 /** What a watch reports, raw: the host does not interpret, the parent diffs (src/pcsc/reader-changes.ts). */

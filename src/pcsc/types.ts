@@ -1,7 +1,7 @@
 /**
  * The PC/SC service as probes see it (`system.pcsc`). The real one talks to
- * pcscd / SCardSvr through the native `pcsclite` module in a helper process
- * (src/pcsc/client.ts); tests may hand in a recording instead.
+ * pcscd / SCardSvr through the platform's PC/SC library, called with koffi
+ * in a helper process (src/pcsc/client.ts); tests may hand in a recording instead.
  */
 
 /** A time limit and a way to give up, for one PC/SC call. */
@@ -29,6 +29,11 @@ export interface PcscContext {
    * rejects with PcscError when the service goes away for good.
    */
   watch(listener: (change: ReaderChange) => void, options: WatchOptions): Promise<void>;
+  /**
+   * What the reader's driver says about itself (SCardGetAttrib on a direct
+   * connection): vendor, model, firmware, serial number. Empty where it says nothing.
+   */
+  readerAttributes?(reader: string, options: PcscCallOptions): Promise<ReaderAttributes>;
   /** SCardReleaseContext; closes the channels opened through this context. */
   release(): Promise<void>;
 }
@@ -50,6 +55,13 @@ export interface ReaderState {
   /** Another program holds the card (SCARD_STATE_INUSE / EXCLUSIVE). */
   readonly inUse: boolean;
   readonly exclusive: boolean;
+}
+
+export interface ReaderAttributes {
+  readonly vendorName?: string;
+  readonly vendorType?: string;
+  readonly vendorVersion?: string;
+  readonly serialNumber?: string;
 }
 
 /** absent: no card; present: a card that answered power-up; mute: a card that did not; unknown: the reader is in an unknown state. */
@@ -74,6 +86,16 @@ export interface CardChannel {
   readonly protocol: CardProtocol;
   /** SCardTransmit: one command APDU, one response APDU (data and SW1 SW2). */
   transmit(apdu: Buffer, options: PcscCallOptions): Promise<Buffer>;
+  /**
+   * SCardBeginTransaction: no other program may talk to the card until
+   * `endTransaction`. Waits while another program holds one (bounded by the
+   * time limit). Channels that cannot (recordings) leave it out.
+   */
+  beginTransaction?(options: PcscCallOptions): Promise<void>;
+  /** SCardEndTransaction, leaving the card as it is. Never throws. */
+  endTransaction?(): Promise<void>;
+  /** SCardReconnect (shared, leave the card): after another program reset it. */
+  reconnect?(options: PcscCallOptions): Promise<void>;
   /** SCardDisconnect, leaving the card as it is. Never throws. */
   disconnect(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { msg } from '../i18n/index.js';
 import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
-import { explainCardReadError, isCardReadError, swHex } from '../card/errors.js';
+import { CardReadError, explainCardReadError, isCardReadError, swHex } from '../card/errors.js';
 import type { CardCertificateRead, CardProbeDetails } from '../card/types.js';
 import { isPcscError } from '../pcsc/errors.js';
 import { pcscFailure } from '../pcsc/outcome.js';
@@ -66,6 +66,8 @@ async function certificatesFromCards(
   const { readCardCertificatesFromReader } = await import('../card/read-certificates.js');
   for (const card of cards) {
     try {
+      // The card check already waited its whole time limit for another program to let go.
+      if (card.busy) throw new CardReadError('card-busy', `SCardConnect: another program held the card longer than the time limit (${card.busy})`, card.atr);
       reads.push(await readCardCertificatesFromReader(ctx.system.pcsc, card.reader, { timeoutMs: ctx.timeoutMs, signal: ctx.signal }));
     } catch (err) {
       if (isPcscError(err)) return pcscFailure(err, ctx.system.platform.os);
@@ -75,7 +77,14 @@ async function certificatesFromCards(
         status: err.kind === 'card-removed' ? 'fail' : 'error',
         summary,
         advice,
-        details: { reader: card.reader, readError: err.kind, atr: err.atr ?? card.atr, ...(err.sw === undefined ? {} : { sw: swHex(err.sw) }) },
+        details: {
+          reader: card.reader,
+          readError: err.kind,
+          atr: err.atr ?? card.atr,
+          ...(err.sw === undefined ? {} : { sw: swHex(err.sw) }),
+          // The plain words are in the summary; the PC/SC detail is for --verbose.
+          ...(err.kind === 'card-busy' ? { technical: err.message } : {}),
+        },
       };
     }
   }

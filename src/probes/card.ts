@@ -86,6 +86,8 @@ async function checkCard(context: PcscContext, reader: ReaderState, call: PcscCa
     return { ...base, state: 'present', protocol };
   } catch (err) {
     if (!isPcscError(err)) throw err;
+    // pcsc-lite's SCardConnect waits while another program holds a transaction: a card in use that kept us waiting is held, not broken.
+    if (err.kind === 'timeout' && reader.inUse) return { ...base, state: 'present', inUse: true, busy: err.message };
     return afterConnectFailure(err, base);
   }
 }

@@ -10,7 +10,7 @@ import { realTlsClient } from '../../src/tls/read-presented.js';
 export const PKCS11_CHILD = fileURLToPath(new URL('../../dist/pkcs11/child.js', import.meta.url));
 
 /** The compiled PC/SC helper: tests run the TypeScript sources, but the helper process needs JavaScript (npm test builds it). */
-export const PCSC_HOST_SCRIPT = fileURLToPath(new URL('../../dist/pcsc/host.js', import.meta.url));
+export const PCSC_HOST_SCRIPT = fileURLToPath(new URL('../../dist/pcsc/host-main.js', import.meta.url));
 
 /** The real PC/SC adapter, for tests; `env` picks the pcscd socket (PCSCLITE_CSOCK_NAME). */
 export function testPcsc(options: Omit<PcscClientOptions, 'hostScript'> = {}): Pcsc {

@@ -66,9 +66,9 @@ describe('the PC/SC client (parent side of the helper process)', () => {
   });
 
   it('reports a module that cannot load as module-unavailable, with what is wrong', async () => {
-    const pcsc = scripted({ hello: { type: 'hello', ok: false, error: { kind: 'module-unavailable', moduleProblem: 'cannot-load', message: 'libpcsclite.so.1: cannot open shared object file' } } });
+    const pcsc = scripted({ hello: { type: 'hello', ok: false, error: { kind: 'module-unavailable', moduleProblem: 'library-missing', message: 'libpcsclite.so.1: cannot open shared object file' } } });
     try {
-      await expect(pcsc.establish({ timeoutMs: 5000 })).rejects.toMatchObject({ kind: 'module-unavailable', moduleProblem: 'cannot-load' });
+      await expect(pcsc.establish({ timeoutMs: 5000 })).rejects.toMatchObject({ kind: 'module-unavailable', moduleProblem: 'library-missing' });
     } finally {
       await pcsc.close();
     }

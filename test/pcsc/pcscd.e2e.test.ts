@@ -1,16 +1,18 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isPcscError, PcscError } from '../../src/pcsc/errors.js';
 import { cardPresence } from '../../src/pcsc/reader-state.js';
 import { CardBench } from '../helpers/card-bench.js';
-import { runBin, type JsonCheck } from '../helpers/cli.js';
+import { runBin, runMain, type JsonCheck } from '../helpers/cli.js';
+import { cardProbe } from '../../src/probes/card.js';
+import { pcscServiceProbe } from '../../src/probes/pcsc-service.js';
+import { readerProbe } from '../../src/probes/reader.js';
 import { PCSC_PREREQUISITES, startPcscd } from '../helpers/pcscd.js';
 import { describeWith } from '../helpers/prereq.js';
 import { testPcsc } from '../helpers/system.js';
 import { Iso7816Card } from '../emulator/iso7816-card.js';
 import { SITHS_TEST_ATR, sithsTestCard, TOO_LONG_ATR, UNKNOWN_ATR } from '../emulator/pkcs15-image.js';
 
-const HIDE_PCSCLITE = fileURLToPath(new URL('../helpers/hide-pcsclite.mjs', import.meta.url));
+const PCSC_PROBES = [pcscServiceProbe, readerProbe, cardProbe];
 const SITHS_ATR_TEXT = '3B 7F 96 00 00 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00';
 
 
@@ -144,26 +146,38 @@ describeWith('PC/SC checks against a private pcscd with the vpcd reader and our 
     await expect(bench.pcsc.establish({ timeoutMs: 5000, signal: aborted.signal })).rejects.toMatchObject({ kind: 'cancelled' });
   });
 
-  it('reports a missing native module as a typed outcome (the loader seam, in process)', async () => {
-    const pcsc = testPcsc({ env: { ...process.env, ...bench.env }, execArgv: ['--import', HIDE_PCSCLITE] });
-    try {
-      const failure = await pcsc.establish({ timeoutMs: 5000 }).catch((err: unknown) => err);
-      expect(failure).toBeInstanceOf(PcscError);
-      expect(failure).toMatchObject({ kind: 'module-unavailable', moduleProblem: 'not-installed' });
-    } finally {
-      await pcsc.close();
+  it('reports a missing PC/SC library, and one that is not PC/SC at all, as typed outcomes naming it', async () => {
+    for (const [library, moduleProblem, named] of [
+      ['/nonexistent/libpcsclite.so.1', 'library-missing', '/nonexistent/libpcsclite.so.1'],
+      // A real shared library without a single SCard function.
+      ['libz.so.1', 'wrong-library', 'does not export SCardEstablishContext'],
+    ] as const) {
+      const pcsc = testPcsc({ env: { ...process.env, ...bench.env }, library });
+      try {
+        const failure = await pcsc.establish({ timeoutMs: 5000 }).catch((err: unknown) => err);
+        expect(failure).toBeInstanceOf(PcscError);
+        expect(failure).toMatchObject({ kind: 'module-unavailable', moduleProblem });
+        expect((failure as PcscError).message).toContain(named);
+      } finally {
+        await pcsc.close();
+      }
     }
   });
 
-  it('still runs, and says how to install the module, when the native module cannot load (siths-doctor as a child process)', async () => {
-    const run = await runBin(['check', 'reader', 'card', '--format', 'json'], { env: { ...bench.env, NODE_OPTIONS: `--import=${HIDE_PCSCLITE}` } });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe('');
-    const checks = Object.fromEntries((JSON.parse(run.stdout) as { checks: JsonCheck[] }).checks.map((c) => [c.id, c]));
-    expect(checks['pcsc-service']).toMatchObject({ status: 'error', details: { pcscError: { kind: 'module-unavailable' } } });
-    expect(checks['pcsc-service']!.advice).toContain('npm install pcsclite');
-    expect(checks.reader!.status).toBe('skip');
-    expect(checks.card!.status).toBe('skip');
+  it('still runs, and says what is missing and what to install, when the PC/SC library cannot load', async () => {
+    const pcsc = testPcsc({ env: { ...process.env, ...bench.env }, library: '/nonexistent/libpcsclite.so.1' });
+    try {
+      const run = await runMain(['check', 'reader', 'card', '--format', 'json'], PCSC_PROBES, { system: { pcsc } });
+      expect(run.code).toBe(1);
+      const checks = Object.fromEntries((JSON.parse(run.stdout) as { checks: JsonCheck[] }).checks.map((c) => [c.id, c]));
+      expect(checks['pcsc-service']).toMatchObject({ status: 'error', details: { pcscError: { kind: 'module-unavailable' } } });
+      expect(checks['pcsc-service']!.summary).toContain('libpcsclite.so.1');
+      expect(checks['pcsc-service']!.advice).toContain('libpcsclite1');
+      expect(checks.reader!.status).toBe('skip');
+      expect(checks.card!.status).toBe('skip');
+    } finally {
+      await pcsc.close();
+    }
   });
 
   it('lists readers and cards once with the readers command', async () => {

@@ -28,18 +28,28 @@ describe('pcsc-service', () => {
     expect(checks['pcsc-service']).toMatchObject({ status: 'pass', summary: 'The smart card service answers (pcscd).' });
   });
 
-  it('is an error with install advice when the native module is missing; the card checks are skipped, not failed', async () => {
-    const { code, checks } = await check({ establish: error('module-unavailable', undefined, { moduleProblem: 'not-installed' }) });
+  it('is an error naming the missing PC/SC library and how to install it; the card checks are skipped, not failed', async () => {
+    const { code, checks } = await check({ establish: error('module-unavailable', undefined, { moduleProblem: 'library-missing' }) });
     expect(code).toBe(1);
     expect(checks['pcsc-service']!.status).toBe('error');
-    expect(checks['pcsc-service']!.summary).toContain('is not installed');
-    expect(checks['pcsc-service']!.advice).toContain('npm install pcsclite');
-    expect(checks['pcsc-service']!.advice).toContain('libpcsclite-dev');
-    const notBuilt = await check({ establish: error('module-unavailable', undefined, { moduleProblem: 'not-built' }) });
-    expect(notBuilt.checks['pcsc-service']!.summary).toContain('was installed but never built');
-    expect(notBuilt.checks['pcsc-service']!.advice).toContain('npm rebuild pcsclite');
+    expect(checks['pcsc-service']!.summary).toBe("The computer's PC/SC library (libpcsclite.so.1) is missing or cannot be loaded, so card readers and cards cannot be checked.");
+    expect(checks['pcsc-service']!.advice).toContain('sudo apt-get install pcscd libpcsclite1');
     expect(checks.reader).toMatchObject({ status: 'skip', details: { skipReason: 'prerequisite', prerequisite: 'pcsc-service' } });
     expect(checks.card!.status).toBe('skip');
+    const wrong = await check({ establish: error('module-unavailable', undefined, { moduleProblem: 'wrong-library' }) });
+    expect(wrong.checks['pcsc-service']!.summary).toContain('lacks functions card readers need');
+  });
+
+  it('never tells anyone to install build tools or rebuild a module, on any platform', () => {
+    for (const os of ['win32', 'darwin', 'linux'] as const) {
+      for (const moduleProblem of ['library-missing', 'wrong-library', 'ffi-unavailable'] as const) {
+        const { summary, advice } = explainPcscError(new PcscError('module-unavailable', 'x', undefined, moduleProblem), os);
+        for (const text of [summary.sv, summary.en, advice.sv, advice.en]) {
+          expect(text).not.toMatch(/build tools|byggverktyg|npm (re)?build|npm install|xcode|Visual Studio|libpcsclite-dev/i);
+          expect(text).not.toBe('');
+        }
+      }
+    }
   });
 
   it('fails naming the stopped service, with how to start it', async () => {
@@ -57,8 +67,8 @@ describe('pcsc-service', () => {
     const windows = explainPcscError(new PcscError('no-service', 'x', 0x8010001d), 'win32');
     expect(windows.summary.en).toContain('SCardSvr');
     expect(windows.advice.sv).toContain('Sätt i kortläsaren först');
-    expect(explainPcscError(new PcscError('module-unavailable', 'x', undefined, 'not-built'), 'win32').advice.en).toContain('Visual Studio Build Tools');
-    expect(explainPcscError(new PcscError('module-unavailable', 'x', undefined, 'cannot-load'), 'darwin').advice.en).toContain('xcode-select --install');
+    expect(explainPcscError(new PcscError('module-unavailable', 'x', undefined, 'library-missing'), 'win32').summary.en).toContain('winscard.dll');
+    expect(explainPcscError(new PcscError('module-unavailable', 'x', undefined, 'library-missing'), 'darwin').summary.en).toContain('PCSC.framework');
   });
 });
 

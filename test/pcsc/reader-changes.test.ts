@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorFromBindingMessage, kindOfCode } from '../../src/pcsc/errors.js';
+import { kindOfCode, PcscError } from '../../src/pcsc/errors.js';
 import type { WireWatchEvent } from '../../src/pcsc/host-protocol.js';
 import { ReaderTracker } from '../../src/pcsc/reader-changes.js';
 import { cardPresence, flagNames, parseMultiString, readerState, SCARD_STATE } from '../../src/pcsc/reader-state.js';
@@ -93,17 +93,19 @@ describe('reader states and names', () => {
 });
 
 describe('PC/SC error codes', () => {
-  it('maps the codes of the binding messages to plain causes', () => {
-    expect(errorFromBindingMessage('SCardEstablishContext error: Service not available.(0x8010001d)')).toMatchObject({ kind: 'no-service', code: 0x8010001d, codeName: 'SCARD_E_NO_SERVICE' });
-    expect(errorFromBindingMessage('SCardGetStatusChange error: RPC transport error.(0x80100013)').kind).toBe('no-service');
-    expect(errorFromBindingMessage('SCardConnect error: Card was removed.(0x80100069)').kind).toBe('removed-card');
-    expect(errorFromBindingMessage('SCardConnect error: Card is unresponsive.(0x80100066)').kind).toBe('mute-card');
-    expect(errorFromBindingMessage('SCardConnect error: Card is unpowered.(0x80100067)').kind).toBe('mute-card');
-    expect(errorFromBindingMessage('SCardConnect error: Unknown reader specified.(0x80100009)').kind).toBe('unknown-reader');
-    expect(errorFromBindingMessage('SCardConnect error: Sharing violation.(0x8010000b)').kind).toBe('sharing-violation');
+  it('maps the codes the PC/SC library returns to plain causes, and names them', () => {
+    expect(PcscError.fromCode(0x8010001d, 'SCardEstablishContext')).toMatchObject({ kind: 'no-service', code: 0x8010001d, codeName: 'SCARD_E_NO_SERVICE', message: 'SCardEstablishContext: SCARD_E_NO_SERVICE (0x8010001D)' });
+    // Windows returns LONG as a negative 32-bit number.
+    expect(PcscError.fromCode(0x80100068 | 0, 'SCardTransmit')).toMatchObject({ kind: 'reset-card', code: 0x80100068 });
+    expect(PcscError.fromCode(0x80100123, 'SCardTransmit').message).toBe('SCardTransmit: 0x80100123');
+    expect(PcscError.fromCode(0x80100013, 'SCardConnect').kind).toBe('no-service');
+    expect(PcscError.fromCode(0x80100069, 'SCardConnect').kind).toBe('removed-card');
+    expect(PcscError.fromCode(0x80100066, 'SCardConnect').kind).toBe('mute-card');
+    expect(PcscError.fromCode(0x80100067, 'SCardConnect').kind).toBe('mute-card');
+    expect(PcscError.fromCode(0x80100009, 'SCardConnect').kind).toBe('unknown-reader');
+    expect(PcscError.fromCode(0x8010000b, 'SCardConnect').kind).toBe('sharing-violation');
     expect(kindOfCode(0x8010002e)).toBe('no-readers');
     expect(kindOfCode(0x8010000a)).toBe('timeout');
     expect(kindOfCode(0x8010006a)).toBe('access-denied');
-    expect(errorFromBindingMessage('something without a code')).toMatchObject({ kind: 'other', code: undefined });
   });
 });
