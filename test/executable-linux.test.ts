@@ -1,18 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Iso7816Card } from './emulator/iso7816-card.js';
+import { SITHS_TEST_ATR, sithsTestCard } from './emulator/pkcs15-image.js';
+import { CardBench } from './helpers/card-bench.js';
+import { PCSC_PREREQUISITES } from './helpers/pcscd.js';
 import { ensureExecutables } from './helpers/executables.js';
 import type { JsonCheck } from './helpers/cli.js';
 import { nodeBinaries, runWithoutNode } from './helpers/no-node.js';
 import { testPki } from './helpers/pki.js';
 import { describeWith } from './helpers/prereq.js';
 
-const PREREQUISITES = [{ need: 'unshare', debianPackage: 'util-linux' }];
+const PREREQUISITES = [{ need: 'unshare', debianPackage: 'util-linux' }, ...PCSC_PREREQUISITES];
 
 describeWith('the Linux executable where no node exists', PREREQUISITES, () => {
   let exe: string;
+  let bench: CardBench | undefined;
   beforeAll(() => {
     exe = ensureExecutables().linux;
   }, 900_000);
+  afterAll(async () => {
+    await bench?.stop();
+  });
 
   it('really has no node: every node binary is hidden', async () => {
     expect(nodeBinaries()).toContain('/usr/bin/node');
@@ -47,5 +55,22 @@ describeWith('the Linux executable where no node exists', PREREQUISITES, () => {
     const [check] = JSON.parse(r.stdout).checks as JsonCheck[];
     expect(check).toMatchObject({ id: 'card-cert', status: 'warn' });
     expect(check!.summary).toMatch(/expires on \d{4}-\d\d-\d\d, in 10 days/);
+  });
+
+  it('reads the emulated SITHS TEST card in the real pcscd: check card-cert through its own PC/SC helper', async () => {
+    bench = await CardBench.start();
+    const card = await bench.insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(sithsTestCard().mf) });
+    try {
+      const r = await runWithoutNode(exe, ['check', 'card-cert', '--format', 'json', '--lang', 'en', '--timeout', '10000'], bench.env);
+      const checks = JSON.parse(r.stdout).checks as JsonCheck[];
+      expect(checks.find((c) => c.id === 'pcsc-service')!.status).toBe('pass');
+      const cert = checks.find((c) => c.id === 'card-cert')!;
+      expect(cert.status).toBe('pass');
+      expect(cert.summary).toMatch(/^TEST CERTIFICATE: The HSA-id based authentication certificate of \[name hidden\] \(TEST SITHS e-id\) is valid until/);
+      expect(cert.details).toMatchObject({ source: 'card' });
+      expect(r.code).toBe(0);
+    } finally {
+      if (card.inserted) await bench.remove(card);
+    }
   });
 });
