@@ -24,7 +24,7 @@ export async function bundle(outfile = BUNDLE) {
     format: 'cjs',
     target: 'node20.19',
     // Loaded at run time by path, never bundled: koffi's loader looks for its own .node files.
-    external: ['koffi', 'koffi/*', 'pcsclite', 'pkcs11js'],
+    external: ['koffi', 'koffi/*'],
     // import.meta.url does not exist in CommonJS: give modules the bundle's own file URL.
     define: {
       'import.meta.url': '__bundleFileUrl',

@@ -193,16 +193,19 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     expect(token.details).toMatchObject({ stage: 'C_Initialize' });
   });
 
-  it('skips with install advice when pkcs11js is not there', async () => {
-    // The built child and its protocol module, copied where no node_modules can be found.
+  it('skips with reinstall advice (no build tools) when koffi cannot be loaded', async () => {
+    // The built child and what it imports, copied where no node_modules can be found.
     const lonely = path.join(scratch, 'lonely');
-    mkdirSync(lonely);
-    for (const file of ['child.js', 'protocol.js']) copyFileSync(path.join(path.dirname(PKCS11_CHILD), file), path.join(lonely, file));
+    mkdirSync(path.join(lonely, 'pkcs11'), { recursive: true });
+    mkdirSync(path.join(lonely, 'native'));
+    for (const file of ['child-main.js', 'child.js', 'cryptoki.js', 'protocol.js']) copyFileSync(path.join(path.dirname(PKCS11_CHILD), file), path.join(lonely, 'pkcs11', file));
+    copyFileSync(path.join(path.dirname(PKCS11_CHILD), '..', 'native', 'koffi.js'), path.join(lonely, 'native', 'koffi.js'));
     writeFileSync(path.join(scratch, 'package.json'), '{"type":"module"}');
-    const { token } = await run({ pkcs11Module: SOFTHSM_LIBRARY }, { pkcs11: pkcs11Inspector(path.join(lonely, 'child.js')) });
+    const { token } = await run({ pkcs11Module: SOFTHSM_LIBRARY }, { pkcs11: pkcs11Inspector(path.join(lonely, 'pkcs11', 'child-main.js')) });
     expect(token.status).toBe('skip');
-    expect(token.details).toMatchObject({ skipReason: 'component-missing', component: 'pkcs11js' });
-    expect(token.advice!.en).toContain('npm install pkcs11js');
+    expect(token.details).toMatchObject({ skipReason: 'component-missing', component: 'koffi' });
+    expect(token.advice!.en).toContain('Reinstall siths-doctor');
+    expect(token.advice!.en).not.toMatch(/build tools|npm install/i);
   });
 
   it('end to end: siths-doctor check netid netid-token --pkcs11-module shows library, token and certificate, personal parts hidden', async () => {

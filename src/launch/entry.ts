@@ -18,7 +18,11 @@ export async function start(argv: readonly string[], bundleFile: string, standal
     // The helper entries read their own arguments from process.argv[2…].
     process.argv.splice(2, 2);
     if (kind === 'pcsc-host') (await import('../pcsc/host.js')).runPcscHost();
-    else await import('../pkcs11/child.js');
+    else {
+      (await import('../pkcs11/child.js')).runPkcs11Child(process.argv[2] ?? '');
+      // As its own entry script does: the result is sent; end before the library's threads can keep the process.
+      process.exit(0);
+    }
     return undefined;
   }
   // The version needs nothing else loaded (commander prints the same for it).

@@ -1,6 +1,6 @@
 /**
- * The PKCS#11 child process: `node child.js LIBRARY`. Loads the library with
- * pkcs11js, lists slots, tokens and the certificate objects readable without
+ * The PKCS#11 child process (entry script child-main.ts LIBRARY). Loads the
+ * library with koffi (src/pkcs11/cryptoki.ts), lists slots, tokens and the certificate objects readable without
  * logging in, and reports on fd 3 (see protocol.ts). It runs apart from the
  * doctor because a library may hang (a C_Initialize that never returns) or
  * crash the process; the parent kills it when its time is up.
@@ -9,40 +9,11 @@
  * read-only sessions.
  */
 import { writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { loadKoffi } from '../native/koffi.js';
+import { Cryptoki, CryptokiError, type Handle, type Version } from './cryptoki.js';
 import { LIMITS, PROTOCOL_FD, type CertificateObjectReport, type ChildLine, type InspectionReport, type SlotReport, type Stage, type TokenReport } from './protocol.js';
 
-/** The part of pkcs11js this uses, declared here so the build does not need the optional package. */
-interface Pkcs11Module {
-  PKCS11: new () => Pkcs11Api;
-  CKF_SERIAL_SESSION: number;
-  CKA_CLASS: number;
-  CKA_LABEL: number;
-  CKA_ID: number;
-  CKA_VALUE: number;
-  CKO_CERTIFICATE: number;
-}
-interface Version {
-  major: number;
-  minor: number;
-}
-interface Pkcs11Api {
-  load(path: string): void;
-  C_Initialize(): void;
-  C_Finalize(): void;
-  C_GetInfo(): { manufacturerID: string; libraryDescription: string; libraryVersion: Version; cryptokiVersion: Version };
-  C_GetSlotList(tokenPresent: boolean): Buffer[];
-  C_GetSlotInfo(slot: Buffer): { slotDescription: string; manufacturerID: string; flags: number };
-  C_GetTokenInfo(slot: Buffer): { label: string; manufacturerID: string; model: string; serialNumber: string; flags: number };
-  C_OpenSession(slot: Buffer, flags: number): Buffer;
-  C_CloseSession(session: Buffer): void;
-  C_FindObjectsInit(session: Buffer, template: { type: number; value?: number }[]): void;
-  C_FindObjects(session: Buffer, max: number): Buffer[];
-  C_FindObjectsFinal(session: Buffer): void;
-  C_GetAttributeValue(session: Buffer, object: Buffer, template: { type: number }[]): { type: number; value?: Buffer }[];
-}
-
-// PKCS#11 constants from the standard (pkcs11t.h), for flags pkcs11js exports under other names or not at all.
+// PKCS#11 constants from the standard (pkcs11t.h).
 const CKF_TOKEN_PRESENT = 0x1;
 const CKF_REMOVABLE_DEVICE = 0x2;
 const CKF_HW_SLOT = 0x4;
@@ -50,6 +21,9 @@ const CKF_TOKEN_INITIALIZED = 0x400;
 const CKF_USER_PIN_FINAL_TRY = 0x20000;
 const CKF_USER_PIN_LOCKED = 0x40000;
 const CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191;
+const CKA_LABEL = 0x3;
+const CKA_VALUE = 0x11;
+const CKA_ID = 0x102;
 
 function send(line: ChildLine): void {
   // Synchronous: the line is out before the next call, even if that call kills the process.
@@ -82,22 +56,21 @@ function version(v: Version): string {
   return `${v.major}.${v.minor}`;
 }
 
-function handleHex(handle: Buffer): string {
-  const value = handle.length >= 8 ? handle.readBigUInt64LE(0) : BigInt(handle.length >= 4 ? handle.readUInt32LE(0) : 0);
-  return `0x${value.toString(16)}`;
+function handleHex(handle: Handle): string {
+  return `0x${handle.toString(16)}`;
 }
 
-function run(libraryPath: string): void {
-  let pkcs11: Pkcs11Module;
+/** The child's whole life: inspect `libraryPath`, report on fd 3. */
+export function runPkcs11Child(libraryPath: string): void {
   try {
-    pkcs11 = at('load-binding', () => createRequire(import.meta.url)('pkcs11js') as Pkcs11Module);
+    at('load-ffi', () => loadKoffi());
   } catch (err) {
     send({ result: { kind: 'binding-missing', message: messageOf(err) } });
     return;
   }
-  const lib = new pkcs11.PKCS11();
+  let lib: Cryptoki;
   try {
-    at('load-library', () => lib.load(libraryPath));
+    lib = at('load-library', () => new Cryptoki(libraryPath));
   } catch (err) {
     send({ result: { kind: 'load-failed', message: messageOf(err) } });
     return;
@@ -105,9 +78,9 @@ function run(libraryPath: string): void {
   try {
     at('C_Initialize', () => {
       try {
-        lib.C_Initialize();
+        lib.initialize();
       } catch (err) {
-        if ((err as { code?: number }).code !== CKR_CRYPTOKI_ALREADY_INITIALIZED) throw err;
+        if (!(err instanceof CryptokiError && err.code === CKR_CRYPTOKI_ALREADY_INITIALIZED)) throw err;
       }
     });
   } catch (err) {
@@ -115,13 +88,13 @@ function run(libraryPath: string): void {
     return;
   }
   try {
-    send({ result: { kind: 'ok', report: inspect(pkcs11, lib) } });
+    send({ result: { kind: 'ok', report: inspect(lib) } });
   } catch (err) {
     const stage = err instanceof StageError ? err.stage : 'C_GetSlotList';
     send({ result: { kind: 'pkcs11-error', stage, message: messageOf(err) } });
   }
   try {
-    at('C_Finalize', () => lib.C_Finalize());
+    at('C_Finalize', () => lib.finalize());
   } catch {
     // The report is out; a library that fails to finalize changes nothing in it.
   }
@@ -135,9 +108,9 @@ function call<T>(stage: Stage, fn: () => T): T {
   }
 }
 
-function inspect(pkcs11: Pkcs11Module, lib: Pkcs11Api): InspectionReport {
-  const info = call('C_GetInfo', () => lib.C_GetInfo());
-  const slots = call('C_GetSlotList', () => lib.C_GetSlotList(false));
+function inspect(lib: Cryptoki): InspectionReport {
+  const info = call('C_GetInfo', () => lib.getInfo());
+  const slots = call('C_GetSlotList', () => lib.getSlotList(false));
   return {
     library: {
       manufacturer: text(info.manufacturerID),
@@ -145,16 +118,16 @@ function inspect(pkcs11: Pkcs11Module, lib: Pkcs11Api): InspectionReport {
       libraryVersion: version(info.libraryVersion),
       cryptokiVersion: version(info.cryptokiVersion),
     },
-    slots: slots.slice(0, LIMITS.slots).map((slot) => slotReport(pkcs11, lib, slot)),
+    slots: slots.slice(0, LIMITS.slots).map((slot) => slotReport(lib, slot)),
     slotCount: slots.length,
   };
 }
 
-function slotReport(pkcs11: Pkcs11Module, lib: Pkcs11Api, slot: Buffer): SlotReport {
+function slotReport(lib: Cryptoki, slot: Handle): SlotReport {
   const id = handleHex(slot);
   let info;
   try {
-    info = call('C_GetSlotInfo', () => lib.C_GetSlotInfo(slot));
+    info = call('C_GetSlotInfo', () => lib.getSlotInfo(slot));
   } catch (err) {
     const e = err as StageError;
     return { id, description: '', manufacturer: '', tokenPresent: false, removable: false, hardware: false, error: { stage: e.stage, message: e.message } };
@@ -170,7 +143,7 @@ function slotReport(pkcs11: Pkcs11Module, lib: Pkcs11Api, slot: Buffer): SlotRep
   if (!base.tokenPresent) return base;
   let token: TokenReport;
   try {
-    const t = call('C_GetTokenInfo', () => lib.C_GetTokenInfo(slot));
+    const t = call('C_GetTokenInfo', () => lib.getTokenInfo(slot));
     token = {
       label: text(t.label),
       manufacturer: text(t.manufacturerID),
@@ -187,7 +160,7 @@ function slotReport(pkcs11: Pkcs11Module, lib: Pkcs11Api, slot: Buffer): SlotRep
   }
   if (!token.initialized) return { ...base, token };
   try {
-    return { ...base, token, certificates: certificates(pkcs11, lib, slot) };
+    return { ...base, token, certificates: certificates(lib, slot) };
   } catch (err) {
     const e = err as StageError;
     return { ...base, token, error: { stage: e.stage, message: e.message } };
@@ -195,43 +168,33 @@ function slotReport(pkcs11: Pkcs11Module, lib: Pkcs11Api, slot: Buffer): SlotRep
 }
 
 /** Public certificate objects, in a read-only session without login. */
-function certificates(pkcs11: Pkcs11Module, lib: Pkcs11Api, slot: Buffer): CertificateObjectReport[] {
-  const session = call('C_OpenSession', () => lib.C_OpenSession(slot, pkcs11.CKF_SERIAL_SESSION));
+function certificates(lib: Cryptoki, slot: Handle): CertificateObjectReport[] {
+  const session = call('C_OpenSession', () => lib.openSession(slot));
   try {
-    const objects = call('C_FindObjects', () => {
-      lib.C_FindObjectsInit(session, [{ type: pkcs11.CKA_CLASS, value: pkcs11.CKO_CERTIFICATE }]);
-      try {
-        return lib.C_FindObjects(session, LIMITS.certificatesPerToken);
-      } finally {
-        lib.C_FindObjectsFinal(session);
-      }
-    });
+    const objects = call('C_FindObjects', () => lib.findCertificates(session, LIMITS.certificatesPerToken));
     return objects.map((object) => {
       // One attribute per call: a library that refuses one must not hide the others.
-      const attribute = (type: number): Buffer | undefined => {
+      const attribute = (type: number, max: number): Buffer | undefined => {
         try {
-          return call('C_GetAttributeValue', () => lib.C_GetAttributeValue(session, object, [{ type }]))[0]?.value;
+          return call('C_GetAttributeValue', () => lib.getAttribute(session, object, type, max));
         } catch {
           return undefined;
         }
       };
-      const value = attribute(pkcs11.CKA_VALUE);
-      const label = attribute(pkcs11.CKA_LABEL);
+      const value = attribute(CKA_VALUE, LIMITS.derBytes);
+      const label = attribute(CKA_LABEL, 4096);
       return {
         label: label ? text(label.toString('utf8')) : '',
-        id: attribute(pkcs11.CKA_ID)?.subarray(0, 64).toString('hex') ?? '',
-        ...(value && value.length <= LIMITS.derBytes ? { der: value.toString('base64') } : {}),
+        id: attribute(CKA_ID, 4096)?.subarray(0, 64).toString('hex') ?? '',
+        ...(value ? { der: value.toString('base64') } : {}),
         size: value?.length ?? 0,
       };
     });
   } finally {
     try {
-      at('C_CloseSession', () => lib.C_CloseSession(session));
+      at('C_CloseSession', () => lib.closeSession(session));
     } catch {
       // Closing a read-only session that failed changes nothing.
     }
   }
 }
-
-run(process.argv[2] ?? '');
-process.exit(0);

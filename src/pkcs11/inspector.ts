@@ -30,9 +30,19 @@ export type Pkcs11Inspection =
 
 export type Pkcs11Inspector = (library: string, options: Pkcs11InspectOptions) => Promise<Pkcs11Inspection>;
 
-/** Where the child script is when running from dist/ (it is built next to this file). */
+/** Where the child's entry script is when running from dist/ (it is built next to this file). */
 function defaultChildScript(): string {
-  return fileURLToPath(new URL('./child.js', import.meta.url));
+  return fileURLToPath(new URL('./child-main.js', import.meta.url));
+}
+
+/**
+ * The one place that decides how the child process is started: Node runs
+ * the entry script on the library. A single-file executable changes only
+ * this function (starting itself in PKCS#11 child mode).
+ */
+export function childCommand(childScript: string, library: string): { command: string; args: string[] } {
+  // Node on the script, or this program itself in helper mode when it is the bundle or an executable (src/launch/helpers.ts).
+  return helperCommand('pkcs11-child', childScript, [path.resolve(library)]);
 }
 
 const MAX_PROTOCOL_BYTES = 8 * 1024 * 1024;
@@ -51,8 +61,7 @@ export function pkcs11Inspector(childScript: string = defaultChildScript()): Pkc
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(options.env)) if (v !== undefined) env[k] = v;
       // In the temp folder: a library that crashes may leave a core file in the working folder.
-      // node on childScript, or this program itself in helper mode (src/launch/helpers.ts).
-      const { command, args } = helperCommand('pkcs11-child', childScript, [path.resolve(library)]);
+      const { command, args } = childCommand(childScript, library);
       const child = spawn(command, args, {
         env,
         cwd: os.tmpdir(),
@@ -133,7 +142,7 @@ export function pkcs11Inspector(childScript: string = defaultChildScript()): Pkc
 }
 
 const STAGES: readonly Stage[] = [
-  'load-binding',
+  'load-ffi',
   'load-library',
   'C_Initialize',
   'C_GetInfo',

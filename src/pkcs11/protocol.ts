@@ -6,7 +6,7 @@
 
 /** The call in progress: sent before each one, so a hang or crash can be named. */
 export type Stage =
-  | 'load-binding'
+  | 'load-ffi'
   | 'load-library'
   | 'C_Initialize'
   | 'C_GetInfo'
@@ -74,7 +74,7 @@ export interface InspectionReport {
 /** How a run of the child ended, as the child itself saw it. */
 export type ChildResult =
   | { readonly kind: 'ok'; readonly report: InspectionReport }
-  /** pkcs11js (the native binding) is not installed or does not load. */
+  /** koffi (the FFI that calls the library) does not load. */
   | { readonly kind: 'binding-missing'; readonly message: string }
   /** The file does not load as a library, or has no C_GetFunctionList: not a PKCS#11 library. */
   | { readonly kind: 'load-failed'; readonly message: string }

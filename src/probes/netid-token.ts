@@ -42,15 +42,15 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
       return {
         status: 'skip',
         summary: msg(
-          'Kontrollerades inte: siths-doctor saknar sin PKCS#11-del (paketet pkcs11js är inte installerat eller laddar inte).',
-          'Not checked: siths-doctor lacks its PKCS#11 part (the pkcs11js package is not installed or does not load).',
+          'Kontrollerades inte: siths-doctors del för att anropa PKCS#11-bibliotek (koffi) går inte att läsa in.',
+          'Not checked: siths-doctor’s part for calling PKCS#11 libraries (koffi) cannot be loaded.',
         ),
         advice: msg(
-          'Installera den med ”npm install pkcs11js” i siths-doctors mapp; den byggs vid installationen och kräver C++-byggverktyg (Windows: Visual Studio Build Tools).',
-          'Install it with “npm install pkcs11js” in siths-doctor’s folder; it is built at install time and needs C++ build tools (Windows: Visual Studio Build Tools).',
+          'Installera om siths-doctor (samma version, från npm eller som fristående fil) och kör igen.',
+          'Reinstall siths-doctor (the same version, from npm or as the standalone file) and run again.',
         ),
-        notes: [msg(`pkcs11js: ${inspection.message}`, `pkcs11js: ${inspection.message}`)],
-        details: { library, skipReason: 'component-missing', component: 'pkcs11js', error: inspection.message },
+        notes: [msg(`koffi: ${inspection.message}`, `koffi: ${inspection.message}`)],
+        details: { library, skipReason: 'component-missing', component: 'koffi', error: inspection.message },
       };
     case 'load-failed':
       return {

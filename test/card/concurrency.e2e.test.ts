@@ -61,6 +61,9 @@ describeWith('card reads that share the card with other programs (transactions),
         const run = await pkcs15Tool(['--list-certificates'], env);
         openscRuns++;
         if (run.code === 0) openscOk++;
+        // pcsc-lite's waiting SCardBeginTransaction looks again every 100 ms; back-to-back
+        // OpenSC runs with no gap at all could starve it for longer than any time limit.
+        await new Promise((resolve) => setTimeout(resolve, 300));
       }
     })();
     const apdusBefore = card.apdus.length;

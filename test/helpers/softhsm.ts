@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import forge from 'node-forge';
 import type { Prerequisite } from './prereq.js';
 
-/** The repository, where node_modules/pkcs11js is. */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const PRIVATE_CERT_SCRIPT = fileURLToPath(new URL('./softhsm-private-cert.mjs', import.meta.url));
 
 export const SOFTHSM_LIBRARY = '/usr/lib/softhsm/libsofthsm2.so';
 
@@ -69,29 +68,13 @@ export class SoftHsm {
 
   /**
    * Write a certificate object with CKA_PRIVATE set, visible only after login.
-   * pkcs11-tool writes certificates as public whatever it is told, so this
-   * logs in through pkcs11js in a separate Node process (test setup only).
+   * pkcs11-tool writes certificates as public whatever it is told, so a small
+   * script of ours logs in through koffi in a separate Node process (test setup only).
    */
   writePrivateCertificate(tokenLabel: string, der: Buffer, objectLabel: string, id: string): void {
     const subject = forge.asn1.toDer(forge.pki.distinguishedNameToAsn1(forge.pki.certificateFromAsn1(forge.asn1.fromDer(der.toString('binary'))).subject)).getBytes();
-    const script = `
-      const p = require('pkcs11js');
-      const [lib, label, objectLabel, id, value, subject, pin] = process.argv.slice(1);
-      const m = new p.PKCS11(); m.load(lib); m.C_Initialize();
-      try {
-        const slot = m.C_GetSlotList(true).find((s) => m.C_GetTokenInfo(s).label.trim() === label);
-        const session = m.C_OpenSession(slot, p.CKF_SERIAL_SESSION | p.CKF_RW_SESSION);
-        m.C_Login(session, p.CKU_USER, pin);
-        m.C_CreateObject(session, [
-          { type: p.CKA_CLASS, value: p.CKO_CERTIFICATE }, { type: p.CKA_CERTIFICATE_TYPE, value: p.CKC_X_509 },
-          { type: p.CKA_TOKEN, value: true }, { type: p.CKA_PRIVATE, value: true },
-          { type: p.CKA_LABEL, value: objectLabel }, { type: p.CKA_ID, value: Buffer.from(id, 'hex') },
-          { type: p.CKA_SUBJECT, value: Buffer.from(subject, 'base64') }, { type: p.CKA_VALUE, value: Buffer.from(value, 'base64') },
-        ]);
-        m.C_Logout(session); m.C_CloseSession(session);
-      } finally { m.C_Finalize(); }`;
     const args = [SOFTHSM_LIBRARY, tokenLabel, objectLabel, id, der.toString('base64'), Buffer.from(subject, 'binary').toString('base64'), USER_PIN];
-    execFileSync(process.execPath, ['-e', script, ...args], { env: { ...process.env, ...this.env }, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(process.execPath, [PRIVATE_CERT_SCRIPT, ...args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   /** Labels of the certificate objects pkcs11-tool sees after logging in: to prove a test's setup. */

@@ -6,8 +6,8 @@ import type { Pcsc } from '../../src/pcsc/types.js';
 import { realClock, realExec, realFileSystem, realPlatform, type Clock, type System } from '../../src/system.js';
 import { realTlsClient } from '../../src/tls/read-presented.js';
 
-/** The built PKCS#11 child script: Node runs it as JavaScript, so tests use the one `npm test` builds into dist/. */
-export const PKCS11_CHILD = fileURLToPath(new URL('../../dist/pkcs11/child.js', import.meta.url));
+/** The built PKCS#11 child entry: Node runs it as JavaScript, so tests use the one `npm test` builds into dist/. */
+export const PKCS11_CHILD = fileURLToPath(new URL('../../dist/pkcs11/child-main.js', import.meta.url));
 
 /** The compiled PC/SC helper: tests run the TypeScript sources, but the helper process needs JavaScript (npm test builds it). */
 export const PCSC_HOST_SCRIPT = fileURLToPath(new URL('../../dist/pcsc/host-main.js', import.meta.url));
