@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { Iso7816Card } from './emulator/iso7816-card.js';
 import { SITHS_TEST_ATR, sithsTestCard } from './emulator/pkcs15-image.js';
 import { CardBench } from './helpers/card-bench.js';
 import { PCSC_PREREQUISITES } from './helpers/pcscd.js';
+import { SOFTHSM_LIBRARY, SOFTHSM_PREREQUISITES, SoftHsm } from './helpers/softhsm.js';
 import { ensureExecutables } from './helpers/executables.js';
 import type { JsonCheck } from './helpers/cli.js';
 import { nodeBinaries, runWithoutNode } from './helpers/no-node.js';
 import { testPki } from './helpers/pki.js';
 import { describeWith } from './helpers/prereq.js';
 
-const PREREQUISITES = [{ need: 'unshare', debianPackage: 'util-linux' }, ...PCSC_PREREQUISITES];
+const PREREQUISITES = [{ need: 'unshare', debianPackage: 'util-linux' }, ...PCSC_PREREQUISITES, ...SOFTHSM_PREREQUISITES];
 
 describeWith('the Linux executable where no node exists', PREREQUISITES, () => {
   let exe: string;
@@ -72,5 +73,17 @@ describeWith('the Linux executable where no node exists', PREREQUISITES, () => {
     } finally {
       if (card.inserted) await bench.remove(card);
     }
+  });
+
+  it('asks SoftHSM2 through its own PKCS#11 child: check netid-token', async () => {
+    const hsm = new SoftHsm();
+    onTestFinished(() => hsm.remove());
+    hsm.initToken('TEST SITHS');
+    hsm.writeCertificate('TEST SITHS', testPki().der('card-hsa-auth-valid'), 'Legitimering', '01');
+    const r = await runWithoutNode(exe, ['check', 'netid-token', '--pkcs11-module', SOFTHSM_LIBRARY, '--format', 'json', '--lang', 'en'], hsm.env);
+    const token = (JSON.parse(r.stdout).checks as JsonCheck[]).find((c) => c.id === 'netid-token')!;
+    expect(token.status).toBe('pass');
+    expect(token.summary).toBe('The PKCS#11 library sees the card “TEST SITHS” (SoftHSM project SoftHSM v2) with 1 certificate: “Legitimering”.');
+    expect(r.code).toBe(0);
   });
 });
