@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { Iso7816Card } from './emulator/iso7816-card.js';
 import { SITHS_TEST_ATR, sithsTestCard } from './emulator/pkcs15-image.js';
@@ -85,5 +87,16 @@ describeWith('the Linux executable where no node exists', PREREQUISITES, () => {
     expect(token.status).toBe('pass');
     expect(token.summary).toBe('The PKCS#11 library sees the card “TEST SITHS” (SoftHSM project SoftHSM v2) with 1 certificate: “Legitimering”.');
     expect(r.code).toBe(0);
+  });
+
+  it('evaluates a PAC script in its WebAssembly sandbox (quickjs.wasm travels inside the executable)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'siths-exe-pac-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const pac = path.join(dir, 'proxy.pac');
+    writeFileSync(pac, 'function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:3128"; }\n');
+    const r = await runWithoutNode(exe, ['check', 'proxy', '--pac', pac, '--format', 'json', '--lang', 'en']);
+    const proxy = (JSON.parse(r.stdout).checks as JsonCheck[]).find((c) => c.id === 'proxy')!;
+    expect(proxy.status).toBe('pass');
+    expect(proxy.summary).toBe(`Via proxy http://127.0.0.1:3128 (from the PAC script ${pac}).`);
   });
 });
