@@ -202,7 +202,7 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     mkdirSync(path.join(lonely, 'pkcs11'), { recursive: true });
     mkdirSync(path.join(lonely, 'native'));
     for (const file of ['child-main.js', 'child.js', 'cryptoki.js', 'protocol.js']) copyFileSync(path.join(path.dirname(PKCS11_CHILD), file), path.join(lonely, 'pkcs11', file));
-    copyFileSync(path.join(path.dirname(PKCS11_CHILD), '..', 'native', 'koffi.js'), path.join(lonely, 'native', 'koffi.js'));
+    for (const file of ['native/koffi.js', 'native/sea-asset.js', 'version.js']) copyFileSync(path.join(path.dirname(PKCS11_CHILD), '..', file), path.join(lonely, file));
     writeFileSync(path.join(scratch, 'package.json'), '{"type":"module"}');
     const { token } = await run({ pkcs11Module: SOFTHSM_LIBRARY }, { pkcs11: pkcs11Inspector(path.join(lonely, 'pkcs11', 'child-main.js')) });
     expect(token.status).toBe('skip');

@@ -28,7 +28,7 @@ export function preScanLang(argv: readonly string[], env: Readonly<Record<string
     const lang = value === undefined ? undefined : parseLang(value);
     if (lang) return lang;
   }
-  return langFromEnv(env, Intl.DateTimeFormat().resolvedOptions().locale);
+  return langFromEnv(env, () => Intl.DateTimeFormat().resolvedOptions().locale);
 }
 
 function invalid(text: Localized, lang: Lang): never {

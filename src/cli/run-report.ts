@@ -1,4 +1,4 @@
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import { pick } from '../i18n/index.js';
 import type { Probe } from '../model.js';
 import type { DoctorOptions } from '../options.js';
@@ -34,7 +34,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
   process.once('SIGINT', onSigint);
   const signal = request.signal ? AbortSignal.any([request.signal, interrupt.signal]) : interrupt.signal;
 
-  const spinner = startSpinner(request);
+  const spinner = await startSpinner(request);
   const startedAt = system.clock.now();
   const t0 = system.clock.monotonicMs();
   const running = new Set<string>();
@@ -108,10 +108,11 @@ export async function emit(text: string, options: DoctorOptions, io: CliIo): Pro
   }
 }
 
-/** A spinner only for a person watching a text report on a terminal. */
-function startSpinner(request: RunAndReportRequest): Ora | undefined {
+/** A spinner only for a person watching a text report on a terminal; ora is loaded only then. */
+async function startSpinner(request: RunAndReportRequest): Promise<Ora | undefined> {
   const { options, io } = request;
   if (options.format !== 'text' || options.output || options.verbose) return undefined;
   if (!io.stdout.isTTY || !io.stderr.isTTY || io.env.CI) return undefined;
+  const { default: ora } = await import('ora');
   return ora({ stream: io.stderr, text: WORDS[options.lang].checking, color: 'cyan' }).start();
 }

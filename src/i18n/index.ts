@@ -31,12 +31,14 @@ export function joinLocalized(parts: readonly Localized[], sep: string | Localiz
  * LC_ALL, LC_MESSAGES, LANG decides. Windows rarely sets these, so fall back to
  * the locale the runtime reports (the Windows display language).
  */
-export function langFromEnv(env: Readonly<Record<string, string | undefined>>, runtimeLocale?: string): Lang {
+export function langFromEnv(env: Readonly<Record<string, string | undefined>>, runtimeLocale?: string | (() => string | undefined)): Lang {
   for (const name of ['LC_ALL', 'LC_MESSAGES', 'LANG']) {
     const value = env[name];
     if (value && value.trim() !== '') return isSwedishLocale(value) ? 'sv' : 'en';
   }
-  if (runtimeLocale) return isSwedishLocale(runtimeLocale) ? 'sv' : 'en';
+  // A function is asked only here: the runtime's locale costs a noticeable part of the start-up.
+  const locale = typeof runtimeLocale === 'function' ? runtimeLocale() : runtimeLocale;
+  if (locale) return isSwedishLocale(locale) ? 'sv' : 'en';
   return 'en';
 }
 

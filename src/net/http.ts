@@ -1,5 +1,4 @@
 import { lookup } from 'node:dns/promises';
-import { Client } from 'undici';
 import type { ResolveRule } from '../options.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openConnection, type PeerTls } from './connect.js';
@@ -77,6 +76,8 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   let socketError: Error | undefined;
   let phase: 'firstByte' | 'body' = 'firstByte';
 
+  // undici is loaded here, at first use, so that commands that make no request never load it.
+  const { Client } = await import('undici');
   const client = new Client(url.origin, {
     connect: (_options, callback) => {
       clock.restart();

@@ -1,3 +1,4 @@
+import { packageData } from '../native/sea-asset.js';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -89,7 +90,9 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
   const [{ createPacResolver }, { QuickJS }] = await Promise.all([import('pac-resolver'), import('quickjs-wasi')]);
   const limitMs = ctx.timeoutMs;
   const deadline = performance.now() + limitMs;
-  const vm = await QuickJS.create({ interruptHandler: () => performance.now() > deadline, memoryLimit: PAC_MEMORY_BYTES });
+  // The WebAssembly module is handed over: bundled, quickjs-wasi cannot find it beside itself.
+  const wasm = await packageData('quickjs.wasm', 'quickjs-wasi', '../quickjs.wasm');
+  const vm = await QuickJS.create({ wasm, interruptHandler: () => performance.now() > deadline, memoryLimit: PAC_MEMORY_BYTES });
   const sandbox = pacSandbox(ctx, deadline);
   const shown = locationForDisplay(location);
   const failed = (why: Localized): ProxyConfigError =>

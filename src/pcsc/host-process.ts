@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { helperCommand as selfOrNode } from '../launch/helpers.js';
 import { PcscError } from './errors.js';
 import type { HostMessage, HostRequest, WireError, WireWatchEvent } from './host-protocol.js';
 
@@ -30,11 +31,9 @@ export function toPcscError(error: WireError): PcscError {
  * (a watch waits there for good) holds one of its threads.
  */
 export function helperCommand(launch: HostLaunch): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
-  return {
-    command: process.execPath,
-    args: [...launch.execArgv, launch.script, ...(launch.library ? [launch.library] : [])],
-    env: { ...launch.env, UV_THREADPOOL_SIZE: '16' },
-  };
+  // Node on the script, or this program itself in helper mode when it is the bundle or an executable (src/launch/helpers.ts).
+  const { command, args } = selfOrNode('pcsc-host', launch.script, launch.library ? [launch.library] : [], launch.execArgv);
+  return { command, args, env: { ...launch.env, UV_THREADPOOL_SIZE: '16' } };
 }
 
 /**

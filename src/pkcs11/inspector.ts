@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { helperCommand } from '../launch/helpers.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +41,8 @@ function defaultChildScript(): string {
  * this function (starting itself in PKCS#11 child mode).
  */
 export function childCommand(childScript: string, library: string): { command: string; args: string[] } {
-  return { command: process.execPath, args: [childScript, path.resolve(library)] };
+  // Node on the script, or this program itself in helper mode when it is the bundle or an executable (src/launch/helpers.ts).
+  return helperCommand('pkcs11-child', childScript, [path.resolve(library)]);
 }
 
 const MAX_PROTOCOL_BYTES = 8 * 1024 * 1024;

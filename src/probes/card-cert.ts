@@ -1,12 +1,10 @@
 import { msg } from '../i18n/index.js';
 import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
 import { CardReadError, explainCardReadError, isCardReadError, swHex } from '../card/errors.js';
-import { readCardCertificatesFromReader } from '../card/read-certificates.js';
 import type { CardCertificateRead, CardProbeDetails } from '../card/types.js';
 import { isPcscError } from '../pcsc/errors.js';
 import { pcscFailure } from '../pcsc/outcome.js';
-import { certificateSetFromCards, certificateSetFromFiles, type CertificateSet } from '../x509/inputs.js';
-import { certificateOutcome } from '../x509/outcome.js';
+import type { CertificateSet } from '../x509/inputs.js';
 
 export const CARD_CERT_ID = 'card-cert';
 
@@ -29,7 +27,15 @@ export function createCardCertProbe(style: { readonly listing: boolean }): Probe
     // Read the clock check's result when it ran: every date here is judged against that clock.
     uses: ['clock'],
     async run(ctx) {
-      const set = ctx.options.certFiles.length > 0 ? await certificateSetFromFiles(ctx.options.certFiles, ctx.system.fs, ctx.signal) : await certificatesFromCards(ctx);
+      // The certificate parser (node-forge) is loaded only when this check runs.
+      const [{ certificateSetFromCards, certificateSetFromFiles }, { certificateOutcome }] = await Promise.all([
+        import('../x509/inputs.js'),
+        import('../x509/outcome.js'),
+      ]);
+      const set =
+        ctx.options.certFiles.length > 0
+          ? await certificateSetFromFiles(ctx.options.certFiles, ctx.system.fs, ctx.signal)
+          : await certificatesFromCards(ctx, certificateSetFromCards);
       if (!('inputs' in set)) return set;
       const clock = ctx.results.get('clock');
       return certificateOutcome(set, {
@@ -51,9 +57,13 @@ export const cardCert = createCardCertProbe({ listing: false });
  * leave it in); a layout siths-doctor cannot read, a time-out or a service
  * fault leave the answer unknown (error).
  */
-async function certificatesFromCards(ctx: ProbeContext): Promise<CertificateSet | ProbeOutcome> {
+async function certificatesFromCards(
+  ctx: ProbeContext,
+  certificateSetFromCards: (reads: readonly CardCertificateRead[]) => CertificateSet,
+): Promise<CertificateSet | ProbeOutcome> {
   const cards = (ctx.results.get('card')?.details as CardProbeDetails | undefined)?.cards.filter((c) => c.state === 'present') ?? [];
   const reads: CardCertificateRead[] = [];
+  const { readCardCertificatesFromReader } = await import('../card/read-certificates.js');
   for (const card of cards) {
     try {
       // The card check already waited its whole time limit for another program to let go.

@@ -1,0 +1,98 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureExecutables } from './helpers/executables.js';
+import type { JsonCheck } from './helpers/cli.js';
+import { testPki } from './helpers/pki.js';
+import { describeWith } from './helpers/prereq.js';
+import { createWinePrefix, type WinePrefix } from './helpers/wine.js';
+
+/** A Unix path as Wine's drive Z: shows it. */
+const z = (file: string): string => `Z:${path.resolve(file).split('/').join('\\')}`;
+
+describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage: 'wine' }], () => {
+  let exe: string;
+  let wine: WinePrefix;
+
+  beforeAll(async () => {
+    exe = ensureExecutables().win;
+    wine = await createWinePrefix();
+  }, 900_000);
+  afterAll(() => wine?.remove());
+
+  it('prints its version', async () => {
+    const r = await wine.run(exe, ['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  it('explains a support code it made itself', async () => {
+    const check = await wine.run(exe, ['check', '--offline', '--format', 'json', '--lang', 'en']);
+    const code = JSON.parse(check.stdout).summary.supportCode as string;
+    const r = await wine.run(exe, ['explain', code, '--lang', 'en']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(code);
+    expect(r.stdout).toContain('Net iD installed');
+  });
+
+  it('lists the checks', async () => {
+    const r = await wine.run(exe, ['list-checks', '--lang', 'en']);
+    expect(r.code).toBe(0);
+    for (const id of ['pcsc-service', 'card-cert', 'netid', 'idp-tls']) expect(r.stdout).toContain(id);
+  });
+
+  it('judges test certificates given with --cert: a valid one passes, an expired one fails', async () => {
+    const pki = testPki();
+    const judge = async (file: string): Promise<{ code: number | null; check: JsonCheck }> => {
+      const r = await wine.run(exe, ['cert', '--cert', z(pki.path(file)), '--format', 'json', '--lang', 'en']);
+      return { code: r.code, check: (JSON.parse(r.stdout).checks as JsonCheck[])[0]! };
+    };
+    const valid = await judge('card-hsa-auth-valid.pem');
+    expect(valid.code).toBe(0);
+    expect(valid.check).toMatchObject({ id: 'card-cert', status: 'pass' });
+    expect(valid.check.summary).toContain('valid until');
+    const expired = await judge('card-hsa-auth-expired.pem');
+    expect(expired.code).toBe(1);
+    expect(expired.check).toMatchObject({ id: 'card-cert', status: 'fail' });
+    expect(expired.check.summary).toContain('expired');
+  });
+
+  it('writes a JSON report with -o, and reports Windows', async () => {
+    const r = await wine.run(exe, ['check', '--offline', '--format', 'json', '-o', 'C:\\report.json']);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    const report = JSON.parse(readFileSync(wine.unixPath('C:\\report.json'), 'utf8'));
+    expect(report.platform.os).toBe('win32');
+    expect((report.checks as JsonCheck[]).map((c) => c.id)).toContain('netid');
+    expect(r.stdout).toBe('');
+  });
+
+  it('finds Net iD Client from the registry keys and folder that reg add and the installer would make', async () => {
+    const dir = 'C:\\Program Files\\Pointsharp\\Net iD\\Client';
+    await wine.regAdd('HKLM\\SOFTWARE\\Pointsharp\\NetiD\\Client\\Install', 'Directory', dir);
+    await wine.regAdd('HKLM\\SOFTWARE\\Pointsharp\\NetiD\\Client\\Install', 'Version', '7.3.0.12');
+    mkdirSync(wine.unixPath(dir), { recursive: true });
+    writeFileSync(path.join(wine.unixPath(dir), 'netid.exe'), 'TEST: marker file, not a program');
+    const r = await wine.run(exe, ['check', 'netid', '--format', 'json', '--lang', 'en']);
+    const check = (JSON.parse(r.stdout).checks as JsonCheck[]).find((c) => c.id === 'netid')!;
+    expect(check.status).not.toBe('fail');
+    expect(check.details).toMatchObject({ product: 'client', version: '7.3.0.12', installPath: dir });
+    expect(check.details.installations[0].foundBy).toEqual(expect.arrayContaining(['registry', 'install-folder']));
+  });
+
+  it('ends pcsc-service with a clear outcome under Wine’s stub winscard.dll', async () => {
+    const r = await wine.run(exe, ['check', 'pcsc-service', '--format', 'json', '--lang', 'en']);
+    expect([0, 1]).toContain(r.code);
+    const check = (JSON.parse(r.stdout).checks as JsonCheck[]).find((c) => c.id === 'pcsc-service')!;
+    expect(['pass', 'fail', 'error']).toContain(check.status);
+    expect(check.summary.length).toBeGreaterThan(10);
+    expect(r.stderr).not.toMatch(/internal error|Unhandled|at .*:\d+:\d+/);
+  });
+
+  it('never waits for Enter when started by a script (no console of its own)', async () => {
+    const r = await wine.run(exe, [], { timeoutMs: 300_000 });
+    expect(r.code).not.toBeNull();
+    expect(r.stdout).toMatch(/Support code|Supportkod/);
+    expect(r.stdout).not.toContain('Press Enter to close');
+    expect(r.stdout).not.toContain('Tryck Enter');
+  });
+});
