@@ -36,6 +36,8 @@ export interface Probe<D extends object = object> {
   /** Stable id, used on the command line, in JSON and in the support code. */
   readonly id: string;
   readonly title: Localized;
+  /** The title for this run when it depends on the options (`card-cert` with --cert reads files, not the card). */
+  readonly titleFor?: (options: DoctorOptions) => Localized;
   /** What it checks, for `list-checks`. */
   readonly description: Localized;
   /**
@@ -66,6 +68,10 @@ export interface ProbeContext {
   readonly results: ReadonlyMap<string, CheckResult>;
   /** The outside world: clock, environment, files, processes, network, PC/SC. */
   readonly system: System;
+}
+
+export function titleOf(probe: Probe<object>, options: DoctorOptions): Localized {
+  return probe.titleFor?.(options) ?? probe.title;
 }
 
 export function dependenciesOf(probe: Probe<object>, options: DoctorOptions): readonly string[] {

@@ -1,5 +1,5 @@
 import { msg, type Localized } from './i18n/index.js';
-import { dependenciesOf, STATUSES, type CheckResult, type Probe, type ProbeContext, type ProbeOutcome } from './model.js';
+import { dependenciesOf, STATUSES, titleOf, type CheckResult, type Probe, type ProbeContext, type ProbeOutcome } from './model.js';
 import type { DoctorOptions } from './options.js';
 import type { System } from './system.js';
 
@@ -106,7 +106,7 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
           if (!waitsFor(probe).every((id) => results.has(id))) continue;
           const immediate = immediateOutcome(probe, options, results, skipOnRequest);
           if (immediate) {
-            finish({ id: probe.id, title: probe.title, durationMs: 0, ...immediate });
+            finish({ id: probe.id, title: titleOf(probe, options), durationMs: 0, ...immediate });
             decided = true;
             continue;
           }
@@ -242,7 +242,7 @@ async function runOne(probe: AnyProbe, request: RunRequest, results: ReadonlyMap
     if (!controller.signal.aborted) controller.abort(new Error('probe finished'));
   }
   const durationMs = Math.round(clock.monotonicMs() - started);
-  return { id: probe.id, title: probe.title, durationMs, ...outcome };
+  return { id: probe.id, title: titleOf(probe, options), durationMs, ...outcome };
 }
 
 function validateOutcome(outcome: ProbeOutcome): ProbeOutcome {

@@ -25,7 +25,7 @@ Exempel:
   siths-doctor                         kör alla kontroller
   siths-doctor check reader card       bara kortläsare och kort (och det de kräver)
   siths-doctor --format json           JSON för skript och övervakning
-  siths-doctor explain 2AJ-K7X-R5W     vad betyder supportkoden som användaren läste upp?
+  siths-doctor explain 222-J3A-U2Z     vad betyder supportkoden som användaren läste upp?
 
 Slutkoder:
   0  inga kontroller misslyckades (varningar är tillåtna)
@@ -58,7 +58,7 @@ Examples:
   siths-doctor                         run every check
   siths-doctor check reader card       only reader and card (and what they need)
   siths-doctor --format json           JSON for scripts and monitoring
-  siths-doctor explain 2AJ-K7X-R5W     what does the support code the caller read out mean?
+  siths-doctor explain 222-J3A-U2Z     what does the support code the caller read out mean?
 
 Exit codes:
   0  no check failed (warnings allowed)

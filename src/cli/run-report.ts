@@ -69,6 +69,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     durationMs: system.clock.monotonicMs() - t0,
     platform: { os: system.platform.os, arch: system.platform.arch, node: system.platform.nodeVersion },
     results,
+    certificates: options.certFiles.length > 0 ? 'files' : 'card',
   };
   const text = renderReport(report, {
     format: options.format,

@@ -1,7 +1,7 @@
 import { pick, type Lang, type Localized } from '../i18n/index.js';
 import type { CheckResult, Status } from '../model.js';
 import { redactDeep } from '../personal.js';
-import { encodeSupportCode } from '../support-code.js';
+import { encodeSupportCode, type CertificateSource } from '../support-code.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -14,6 +14,8 @@ export interface RunReport {
   readonly durationMs: number;
   readonly platform: { readonly os: string; readonly arch: string; readonly node: string };
   readonly results: readonly CheckResult[];
+  /** Where the certificates came from (--cert files or the card); the support code carries it. */
+  readonly certificates?: CertificateSource;
 }
 
 /**
@@ -79,7 +81,7 @@ export function renderable(report: RunReport, lang: Lang, showPersonalData: bool
     summary: {
       status: overallStatus(report.results.map((r) => r.status)),
       ...counts,
-      supportCode: encodeSupportCode(new Map(report.results.map((r) => [r.id, r.status]))),
+      supportCode: encodeSupportCode(new Map(report.results.map((r) => [r.id, r.status])), { certificates: report.certificates }),
     },
     checks: report.results.map((r) => ({
       id: r.id,
