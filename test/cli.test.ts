@@ -128,7 +128,7 @@ describe('CLI (in process, with probes of the test)', () => {
     const run = await runMain(['explain', code, '--lang', 'sv'], [reader, card]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('[✓] Titel reader');
-    expect(run.stdout).toMatch(/\[✗\] Titel card\s+misslyckad \(card\)/);
+    expect(run.stdout).toMatch(/\[✗\] Titel card\s+fel \(card\)/);
     expect(run.stdout).toMatch(/netid\s+kördes inte \(netid\)/);
     const wrong = code.slice(0, -1) + (code.endsWith('2') ? '3' : '2');
     const bad = await runMain(['explain', wrong], [reader, card]);
