@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { CommandModule } from '../kit.js';
 import { emit } from '../run-report.js';
-import { pick } from '../../i18n/index.js';
+import { msg, pick } from '../../i18n/index.js';
+import { LocalizedCommand } from '../localized-command.js';
 import { titleOf, type Probe } from '../../model.js';
 import type { DoctorOptions } from '../../options.js';
 import { SYMBOL } from '../../report/text.js';
@@ -41,9 +42,16 @@ export function renderExplanation(code: string, probes: readonly Probe<object>[]
   return lines.join('\n') + '\n';
 }
 
+/** The example code of the help texts, which a test decodes. */
+export const EXAMPLE_CODE = '222-J3A-U2Z';
+
 export const explainCommand: CommandModule = (program, kit) => {
-  kit
-    .subcommand(program, 'explain')
+  const cmd = kit.subcommand(program, 'explain', ['report']);
+  if (cmd instanceof LocalizedCommand) {
+    cmd.missingArgumentText = () =>
+      msg(`Ange en supportkod, till exempel: siths-doctor explain ${EXAMPLE_CODE}.`, `Give a support code, for example: siths-doctor explain ${EXAMPLE_CODE}.`);
+  }
+  cmd
     .description(kit.help.explain)
     .argument('<code>', kit.help.explainCode)
     .addHelpText('after', kit.help.explainAfter)
