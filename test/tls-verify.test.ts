@@ -99,7 +99,7 @@ describe('the verdict on a presented chain', () => {
   it('passes a chain to a trusted root for the host that asks for a card', () => {
     const verdict = judge(IDP, ['tls-idp', 'web-ca'], storeWith('web-root'));
     expect(verdict).toMatchObject({ status: 'pass', outcome: 'pass', evidence: [] });
-    expect(verdict.summary.en).toContain('the server asks for a card from 1 certificate authorities');
+    expect(verdict.summary.en).toContain('the server asks for a card from 1 certificate authority');
   });
 
   it('fails as TLS inspection when the chain ends in no trusted root, naming issuer and product', () => {

@@ -5,7 +5,7 @@ import type { Phase } from './timings.js';
 export const PHASE_NAME: Record<Phase, Localized> = {
   dns: msg('namnuppslagning (DNS)', 'name lookup (DNS)'),
   connect: msg('anslutning (TCP)', 'connecting (TCP)'),
-  proxyConnect: msg('proxytunnel (CONNECT)', 'proxy tunnel (CONNECT)'),
+  proxyConnect: msg('förbindelsen genom proxyn', 'the connection through the proxy'),
   tls: msg('TLS-handskakning', 'TLS handshake'),
   firstByte: msg('väntan på svar', 'waiting for the answer'),
   body: msg('läsning av sidan', 'reading the page'),

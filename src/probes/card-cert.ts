@@ -63,11 +63,12 @@ async function certificatesFromCards(ctx: ProbeContext): Promise<CertificateSet 
     } catch (err) {
       if (isPcscError(err)) return pcscFailure(err, ctx.system.platform.os);
       if (!isCardReadError(err)) throw err;
-      const { summary, advice } = explainCardReadError(err);
+      const { summary, advice, notes } = explainCardReadError(err);
       return {
         status: err.kind === 'card-removed' ? 'fail' : 'error',
         summary,
         advice,
+        ...(notes ? { notes } : {}),
         details: { reader: card.reader, readError: err.kind, atr: err.atr ?? card.atr, ...(err.sw === undefined ? {} : { sw: swHex(err.sw) }) },
       };
     }

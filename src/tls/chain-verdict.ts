@@ -1,4 +1,4 @@
-import { msg, type Localized } from '../i18n/index.js';
+import { msg, plural, type Localized } from '../i18n/index.js';
 import type { Status } from '../model.js';
 import { inspectionProductOf } from './inspection-products.js';
 import type { OsStoreCheck } from './os-store.js';
@@ -180,8 +180,8 @@ export function judgeChain(evidence: ChainEvidence): ChainJudgement {
     outcome: 'pass',
     evidence: [],
     summary: msg(
-      `${host}: certifikat från ${issuerCn} (${rootSv}); servern ber om kort${count > 0 ? ` från ${count} utfärdare` : ''}.`,
-      `${host}: certificate from ${issuerCn} (${rootEn}); the server asks for a card${count > 0 ? ` from ${count} certificate authorities` : ''}.`,
+      `${host}: certifikat från ${issuerCn} (${rootSv}); servern ber om kort${count > 0 ? ` från ${plural(count, 'sv', { one: 'utfärdare', other: 'utfärdare' })}` : ''}.`,
+      `${host}: certificate from ${issuerCn} (${rootEn}); the server asks for a card${count > 0 ? ` from ${plural(count, 'en', { one: 'certificate authority', other: 'certificate authorities' })}` : ''}.`,
     ),
   };
 }

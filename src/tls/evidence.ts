@@ -203,7 +203,7 @@ function requestLines(request: ClientCertificateRequestDetails | undefined): Loc
   for (const name of names.slice(0, MAX_AUTHORITY_NOTES)) lines.push(same(`    ${name}`));
   if (names.length > MAX_AUTHORITY_NOTES) {
     const more = names.length - MAX_AUTHORITY_NOTES;
-    lines.push(msg(`    … och ${more} till (se details)`, `    … and ${more} more (see details)`));
+    lines.push(msg(`    … och ${more} till (alla finns i JSON-rapporten)`, `    … and ${more} more (all in the JSON report)`));
   }
   return lines;
 }
