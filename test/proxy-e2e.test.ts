@@ -98,7 +98,7 @@ describeWith('through a real forward proxy (tinyproxy)', [TINYPROXY], () => {
   it('CLI: the proxy from HTTPS_PROXY and from a PAC script served over HTTP', async () => {
     const env = await cli(siteArgs(site.port, '/', TIMEOUT), { HTTPS_PROXY: open.url() });
     expect(env.code, env.raw).toBe(0);
-    expect(env.byId.proxy!.summary).toBe(`Via proxy http://127.0.0.1:${open.port} (from environment variables).`);
+    expect(env.byId.proxy!.summary).toBe(`Via proxy http://127.0.0.1:${open.port} (from the environment variable HTTPS_PROXY).`);
     const pacUrl = `http://127.0.0.1:${pacServer.port}/proxy.pac`;
     const pac = await cli([...siteArgs(site.port, '/', TIMEOUT), '--pac', pacUrl]);
     expect(pac.code, pac.raw).toBe(0);
