@@ -72,7 +72,8 @@ describe('netid on Windows (recorded reg.exe outputs)', () => {
     expect(result.details!.searched).toContain('D:\\Apps\\Net iD');
     expect(result.summary.en).toBe('Net iD Enterprise 6.8.0.9 is installed, but its PKCS#11 library was not found.');
     expect(result.advice!.en).toMatch(/reinstall Net iD/);
-    expect(result.advice!.en).toMatch(/--pkcs11-module/);
+    expect(result.advice!.en).not.toMatch(/--pkcs11-module/);
+    expect(result.agentHint!.en).toMatch(/--pkcs11-module/);
   });
 
   it('ignores values of unexpected types with a note, and merges an entry named just "Net iD" into the folder it points to', async () => {

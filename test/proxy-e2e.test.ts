@@ -79,7 +79,7 @@ describeWith('through a real forward proxy (tinyproxy)', [TINYPROXY], () => {
     const refused = without.byId['test-page']!;
     expect(refused.status).toBe('fail');
     expect(refused.summary).toBe(`The test page could not be reached: The proxy 127.0.0.1 requires authentication (407, Basic).`);
-    expect(refused.advice).toContain("Give the proxy's user name and password");
+    expect(refused.advice).toContain('The proxy wants a user name and password');
     expect(refused.details).toMatchObject({ cause: 'proxy-auth', phase: 'proxyConnect' });
 
     const withCredentials = await cli([...siteArgs(site.port, '/', TIMEOUT), '--proxy', guarded.url(USER)]);

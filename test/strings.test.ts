@@ -45,6 +45,17 @@ describe('every Swedish/English pair (npm run strings)', () => {
     expect(same).toEqual([]);
   });
 
+  it('never asks the caller, in advice, to run siths-doctor with an option (that is the agent hint)', () => {
+    // Options a caller would have to add; advice may still name one the person already gave (--ca-file, --test-url).
+    const asked = /--(verbose|timeout|pkcs11-module|proxy|no-proxy|resolve|show-personal-data|format|lang)\b/;
+    const advice = pairs.filter((p) => /(^|\.)advice[^.]*:\d+$|ADVICE/.test(p.key));
+    expect(advice.length).toBeGreaterThan(50);
+    // Advice about an option the person gave ("without --pkcs11-module …", "check --resolve if you gave it") is fine.
+    const aboutGiven = new Set(['src/probes/netid.ts fromOption', 'src/tls/chain-verdict.ts judgeChain']);
+    const offending = advice.filter((p) => (asked.test(p.en) || asked.test(p.sv)) && !aboutGiven.has(`${p.file} ${p.key.split('.')[0]}`));
+    expect(offending.map((p) => `${p.file} ${p.key}: ${p.en}`)).toEqual([]);
+  });
+
   it('prints a table a translator can read: TSV by default, markdown on request', () => {
     const script = fileURLToPath(new URL('../scripts/strings.mjs', import.meta.url));
     const tsv = execFileSync(process.execPath, [script], { encoding: 'utf8' }).replace(/\n$/, '').split('\n');

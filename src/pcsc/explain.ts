@@ -35,10 +35,7 @@ export function explainPcscError(err: PcscError, os: NodeJS.Platform): Explanati
     case 'helper-failed':
       return {
         summary: msg(`siths-doctors hjälpprocess för kortläsare slutade fungera: ${err.message}`, `siths-doctor's card reader helper process failed: ${err.message}`),
-        advice: msg(
-          'Kör igen. Om det upprepas: kör med --verbose och skicka rapporten till IT.',
-          'Run again. If it repeats, run with --verbose and send the report to IT.',
-        ),
+        advice: msg('Kör igen. Om det upprepas, skicka rapporten till IT.', 'Run again. If it repeats, send the report to IT.'),
       };
     case 'cancelled':
       return { summary: msg('Avbrutet.', 'Cancelled.'), advice: msg('', '') };

@@ -96,7 +96,8 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
       return {
         status: 'error',
         summary: msg(`Kunde inte undersöka PKCS#11-biblioteket: ${inspection.message}`, `Could not examine the PKCS#11 library: ${inspection.message}`),
-        advice: msg('Kör igen med --verbose och skicka rapporten till IT.', 'Run again with --verbose and send the report to IT.'),
+        advice: msg('Kör igen. Om det upprepas, skicka rapporten till IT.', 'Run again. If it repeats, send the report to IT.'),
+        agentHint: msg('Kör igen med --verbose för att se mer.', 'Run again with --verbose to see more.'),
         details: { library, error: inspection.message },
       };
     case 'aborted':

@@ -98,10 +98,8 @@ function outcomeOf(findings: PlatformFindings, platform: Platform): ProbeOutcome
       return {
         status: 'error',
         summary: msg('Kunde inte avgöra om Net iD är installerat: registret gick inte att läsa.', 'Could not tell whether Net iD is installed: the registry could not be read.'),
-        advice: msg(
-          'Kör igen. Om det upprepas, kör med --verbose och skicka rapporten till IT.',
-          'Run again. If it repeats, run with --verbose and send the report to IT.',
-        ),
+        advice: msg('Kör igen. Om det upprepas, skicka rapporten till IT.', 'Run again. If it repeats, send the report to IT.'),
+        agentHint: msg('Kör igen med --verbose för att se mer.', 'Run again with --verbose to see more.'),
         notes,
         details,
       };
@@ -120,10 +118,8 @@ function outcomeOf(findings: PlatformFindings, platform: Platform): ProbeOutcome
     return {
       status: 'warn',
       summary: msg(`${what.sv}, men dess PKCS#11-bibliotek hittades inte.`, `${what.en}, but its PKCS#11 library was not found.`),
-      advice: msg(
-        'Net iD verkar vara ofullständigt installerat: be IT reparera eller installera om Net iD. Ligger biblioteket på ett ovanligt ställe kan du ange det med --pkcs11-module SÖKVÄG.',
-        'Net iD looks incompletely installed: ask IT to repair or reinstall Net iD. If the library is in an unusual place, name it with --pkcs11-module PATH.',
-      ),
+      advice: msg('Net iD verkar vara ofullständigt installerat: be IT reparera eller installera om Net iD.', 'Net iD looks incompletely installed: ask IT to repair or reinstall Net iD.'),
+      agentHint: msg('Ligger biblioteket på ett ovanligt ställe: ange det med --pkcs11-module SÖKVÄG.', 'If the library is in an unusual place, name it with --pkcs11-module PATH.'),
       notes,
       details,
     };
