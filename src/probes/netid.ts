@@ -1,5 +1,5 @@
 import { msg, type Localized } from '../i18n/index.js';
-import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
+import { remedy, type Probe, type ProbeContext, type ProbeOutcome } from '../model.js';
 import { findNetid, platformOf, type Platform } from '../netid/detect.js';
 import type { PlatformFindings } from '../netid/files.js';
 import type { NetidDetails, NetidInstallation } from '../netid/types.js';
@@ -13,11 +13,21 @@ const WHERE_LOOKED: Record<Platform, Localized> = {
   linux: msg('~/.iid/lib, /usr/lib, /usr/lib64, /usr/local/lib och /opt', '~/.iid/lib, /usr/lib, /usr/lib64, /usr/local/lib and /opt'),
 };
 
-const INSTALL_ADVICE = msg(
-  'Installera Net iD. På jobbet: be IT-avdelningen eller IT-supporten installera den version som din organisation använder för SITHS-kort. ' +
-    'Var Net iD laddas ner beskrivs på Ineras webbplats om SITHS (inera.se).',
-  "Install Net iD. At work, ask your IT department or service desk to install the version your organisation uses for SITHS cards. " +
-    "Where Net iD is downloaded is described on Inera's SITHS pages (inera.se).",
+const INSTALL_ADVICE = remedy(
+  msg(
+    'Installera Net iD. På jobbet: be IT-avdelningen eller IT-supporten installera den version som din organisation använder för SITHS-kort. ' +
+      'Var Net iD laddas ner beskrivs på Ineras webbplats om SITHS (inera.se).',
+    "Install Net iD. At work, ask your IT department or service desk to install the version your organisation uses for SITHS cards. " +
+      "Where Net iD is downloaded is described on Inera's SITHS pages (inera.se).",
+  ),
+  {
+    links: [
+      {
+        title: msg('Inera: program och tillbehör för SITHS', 'Inera: software and accessories for SITHS'),
+        url: 'https://inera.se/tjanster/identifieringstjanst-siths/mer-om-tjansten/program--tillbehor',
+      },
+    ],
+  },
 );
 
 /** Inera, "Avveckling och samexistens med Net iD Enterprise" (inera.atlassian.net, IAM space). */
