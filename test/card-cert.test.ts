@@ -54,7 +54,7 @@ describe('the card-cert check, in process', () => {
 
   it('reads the clock check when it ran, and says the clock is suspect', async () => {
     const run = await runMain(['check', 'card-cert', 'clock', '--cert', file('card-hsa-auth-valid'), '--format', 'json'], [fake('clock', 'fail'), cardCert]);
-    expect(checksOf(run.stdout).find((c) => c.id === 'card-cert')!.advice).toContain('"clock" check found this computer\'s clock wrong');
+    expect(checksOf(run.stdout).find((c) => c.id === 'card-cert')!.advice).toContain('“clock” check found this computer\'s clock wrong');
   });
 });
 

@@ -56,6 +56,11 @@ describe('every Swedish/English pair (npm run strings)', () => {
     expect(offending.map((p) => `${p.file} ${p.key}: ${p.en}`)).toEqual([]);
   });
 
+  it('uses one kind of quotation marks per language: ”…” in Swedish, “…” in English', () => {
+    expect(pairs.filter((p) => /["“]/.test(p.sv)).map((p) => `${p.file} ${p.key}: ${p.sv}`)).toEqual([]);
+    expect(pairs.filter((p) => /"/.test(p.en)).map((p) => `${p.file} ${p.key}: ${p.en}`)).toEqual([]);
+  });
+
   it('prints a table a translator can read: TSV by default, markdown on request', () => {
     const script = fileURLToPath(new URL('../scripts/strings.mjs', import.meta.url));
     const tsv = execFileSync(process.execPath, [script], { encoding: 'utf8' }).replace(/\n$/, '').split('\n');

@@ -108,7 +108,7 @@ function moduleUnavailable(err: PcscError, os: NodeJS.Platform): Explanation {
       summary,
       advice: msg(
         `Installera Visual Studio Build Tools (arbetsbelastningen ”Desktop development with C++”) och Python, och kör sedan ${rebuild} i siths-doctors mapp.`,
-        `Install the Visual Studio Build Tools (workload "Desktop development with C++") and Python, then run ${rebuild} in siths-doctor's folder.`,
+        `Install the Visual Studio Build Tools (workload “Desktop development with C++”) and Python, then run ${rebuild} in siths-doctor's folder.`,
       ),
     };
   }
