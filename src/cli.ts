@@ -12,6 +12,7 @@ import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './cli/exit-codes.js';
 import { helpTexts } from './cli/help-texts.js';
 import { processIo, write, type CliIo } from './cli/io.js';
 import { configureCommand, createKit, type CliDeps } from './cli/kit.js';
+import { LocalizedCommand } from './cli/localized-command.js';
 
 export type { CliDeps } from './cli/kit.js';
 
@@ -27,7 +28,7 @@ export async function main(argv: readonly string[], deps: CliDeps = defaultDeps)
     exitCode = code;
   });
 
-  const program = configureCommand(new Command('siths-doctor'), lang, help, io)
+  const program = configureCommand(new LocalizedCommand('siths-doctor', lang), lang, help, io)
     .description(help.program)
     .version(TOOL_VERSION, '-V, --version', help.versionOption)
     .helpCommand('help [command]', help.helpCommand)
@@ -54,8 +55,8 @@ function unknownCommand(word: string, program: Command): UsageError {
   const names = program.commands.map((c) => c.name());
   return new UsageError(
     msg(
-      `okänt kommando ”${word}”. Kommandon: ${names.join(', ')}. Se "siths-doctor --help".`,
-      `unknown command “${word}”. Commands: ${names.join(', ')}. See "siths-doctor --help".`,
+      `Okänt kommando: ${word}. Kommandon: ${names.join(', ')}. Se ”siths-doctor --help”.`,
+      `Unknown command: ${word}. Commands: ${names.join(', ')}. See “siths-doctor --help”.`,
     ),
   );
 }

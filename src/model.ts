@@ -13,13 +13,48 @@ import type { System } from './system.js';
 export type Status = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
 export const STATUSES: readonly Status[] = ['pass', 'warn', 'fail', 'skip', 'error'];
 
+/** A command that fixes the problem, for the platform it applies to (any when absent). */
+export interface RemedyCommand {
+  readonly run: string;
+  readonly platform?: NodeJS.Platform;
+}
+
+/** Where to read more: Inera's SITHS pages, a CA's repository. */
+export interface RemedyLink {
+  readonly title: Localized;
+  readonly url: string;
+}
+
+/**
+ * What to do, as data (like Homebrew's diagnostic remediations): the words
+ * (sv, en), and where there are any, commands to run and links to the
+ * source. A plain localized text is a remediation with only words, so probes
+ * that give no commands or links stay as they are. Renderers put commands
+ * and links on lines of their own; JSON and markdown carry them.
+ */
+export interface Advice extends Localized {
+  readonly commands?: readonly RemedyCommand[];
+  readonly links?: readonly RemedyLink[];
+}
+
+/** Words plus commands and links: `remedy(msg('Starta tjänsten.', 'Start the service.'), { commands: [...] })`. */
+export function remedy(text: Localized, extra: { readonly commands?: readonly RemedyCommand[]; readonly links?: readonly RemedyLink[] }): Advice {
+  return { sv: text.sv, en: text.en, ...extra };
+}
+
 /** What a probe returns. The runner adds id, title and duration. */
 export interface ProbeOutcome<D extends object = object> {
   readonly status: Status;
   /** One line: what was found. Carries the decisive evidence (reader name, days left, issuer). */
   readonly summary: Localized;
-  /** What to do about it, in plain words. Expected for warn, fail and error. */
-  readonly advice?: Localized;
+  /**
+   * What the caller should do, in plain words. Expected for warn, fail and
+   * error. Never a siths-doctor option: the caller does not type commands
+   * into siths-doctor; that goes in agentHint.
+   */
+  readonly advice?: Advice;
+  /** For the helpdesk agent or IT, not the caller: how to dig further (a longer --timeout, --verbose). Shown in --verbose text and markdown. */
+  readonly agentHint?: Localized;
   /** A few short evidence lines (each reader, each certificate), shown in verbose text and markdown. */
   readonly notes?: readonly Localized[];
   /** Structured evidence for scripts; stable keys, documented per probe. */
@@ -38,6 +73,8 @@ export interface Probe<D extends object = object> {
   /** Former ids still accepted on the command line (`check netid`, `--skip netid`), shown by list-checks. */
   readonly aliases?: readonly string[];
   readonly title: Localized;
+  /** The title for this run when it depends on the options (`card-cert` with --cert reads files, not the card). */
+  readonly titleFor?: (options: DoctorOptions) => Localized;
   /** What it checks, for `list-checks`. */
   readonly description: Localized;
   /**
@@ -70,6 +107,10 @@ export interface ProbeContext {
   readonly results: ReadonlyMap<string, CheckResult>;
   /** The outside world: clock, environment, files, processes, network, PC/SC. */
   readonly system: System;
+}
+
+export function titleOf(probe: Probe<object>, options: DoctorOptions): Localized {
+  return probe.titleFor?.(options) ?? probe.title;
 }
 
 export function dependenciesOf(probe: Probe<object>, options: DoctorOptions): readonly string[] {

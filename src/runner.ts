@@ -1,5 +1,5 @@
 import { msg, type Localized } from './i18n/index.js';
-import { dependenciesOf, STATUSES, type CheckResult, type Probe, type ProbeContext, type ProbeOutcome } from './model.js';
+import { dependenciesOf, STATUSES, titleOf, type CheckResult, type Probe, type ProbeContext, type ProbeOutcome } from './model.js';
 import type { DoctorOptions } from './options.js';
 import type { System } from './system.js';
 
@@ -107,7 +107,7 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
           if (!waitsFor(probe).every((id) => results.has(id))) continue;
           const immediate = immediateOutcome(probe, options, results, skipOnRequest, request.system.platform.os);
           if (immediate) {
-            finish({ id: probe.id, title: probe.title, durationMs: 0, ...immediate });
+            finish({ id: probe.id, title: titleOf(probe, options), durationMs: 0, ...immediate });
             decided = true;
             continue;
           }
@@ -145,7 +145,7 @@ function immediateOutcome(
   if (skipOnRequest.has(probe.id) || probe.aliases?.some((a) => skipOnRequest.has(a))) {
     return {
       status: 'skip',
-      summary: msg('Hoppades över på begäran (--skip).', 'Skipped on request (--skip).'),
+      summary: msg('Kontrollerades inte, på begäran (--skip).', 'Skipped on request (--skip).'),
       details: { skipReason: 'requested' },
     };
   }
@@ -169,7 +169,7 @@ function immediateOutcome(
   if (probe.network && options.offline) {
     return {
       status: 'skip',
-      summary: msg('Hoppades över: nätverkskontroller är avstängda (--offline).', 'Skipped: network checks are off (--offline).'),
+      summary: msg('Kontrollerades inte: nätverkskontroller är avstängda (--offline).', 'Skipped: network checks are off (--offline).'),
       details: { skipReason: 'offline' },
     };
   }
@@ -185,11 +185,11 @@ function skippedBecause(dep: CheckResult): Localized {
   const en = dep.title.en;
   switch (dep.status) {
     case 'fail':
-      return msg(`Hoppades över eftersom ”${sv}” misslyckades.`, `Skipped because “${en}” failed.`);
+      return msg(`Kontrollerades inte eftersom ”${sv}” inte gick igenom.`, `Skipped because “${en}” failed.`);
     case 'error':
-      return msg(`Hoppades över eftersom ”${sv}” inte kunde kontrolleras.`, `Skipped because “${en}” could not be checked.`);
+      return msg(`Kontrollerades inte eftersom ”${sv}” inte kunde kontrolleras.`, `Skipped because “${en}” could not be checked.`);
     default:
-      return msg(`Hoppades över eftersom ”${sv}” hoppades över.`, `Skipped because “${en}” was skipped.`);
+      return msg(`Kontrollerades inte eftersom ”${sv}” inte kontrollerades.`, `Skipped because “${en}” was skipped.`);
   }
 }
 
@@ -236,9 +236,10 @@ async function runOne(probe: AnyProbe, request: RunRequest, results: ReadonlyMap
           `Kontrollen avbröts efter ${seconds} s utan svar.`,
           `The check was stopped after ${seconds} s without an answer.`,
         ),
-        advice: msg(
-          'Något svarade inte i tid. Kör igen; om det upprepas, kör med längre --timeout och --verbose och skicka rapporten till IT.',
-          'Something did not answer in time. Run again; if it repeats, run with a longer --timeout and --verbose and send the report to IT.',
+        advice: msg('Något svarade inte i tid. Kör igen; om det upprepas, kontakta IT.', 'Something did not answer in time. Run again; if it repeats, contact IT.'),
+        agentHint: msg(
+          'Kör igen med längre --timeout och --verbose för att se vilket steg som inte svarade.',
+          'Run again with a longer --timeout and --verbose to see which step did not answer.',
         ),
         details: { timedOut: true, budgetMs },
       });
@@ -256,7 +257,7 @@ async function runOne(probe: AnyProbe, request: RunRequest, results: ReadonlyMap
     if (!controller.signal.aborted) controller.abort(new Error('probe finished'));
   }
   const durationMs = Math.round(clock.monotonicMs() - started);
-  return { id: probe.id, title: probe.title, durationMs, ...outcome };
+  return { id: probe.id, title: titleOf(probe, options), durationMs, ...outcome };
 }
 
 function validateOutcome(outcome: ProbeOutcome): ProbeOutcome {
@@ -274,8 +275,12 @@ function crashed(err: unknown, verbose: boolean): ProbeOutcome {
     status: 'error',
     summary: msg(`Kontrollen kunde inte slutföras: ${message}`, `The check could not complete: ${message}`),
     advice: msg(
-      'Detta är ett fel i kontrollen, inte nödvändigtvis i din dator. Kör igen med --verbose och skicka rapporten till IT.',
-      'This is a fault in the check, not necessarily in your computer. Run again with --verbose and send the report to IT.',
+      'Detta är ett fel i kontrollen, inte nödvändigtvis i din dator. Kontakta IT.',
+      'This is a fault in the check, not necessarily in your computer. Contact IT.',
+    ),
+    agentHint: msg(
+      'Kör igen med --verbose för att få felets stackspårning, och rapportera felet i siths-doctor.',
+      'Run again with --verbose to get the stack trace, and report the bug in siths-doctor.',
     ),
     details,
   };

@@ -46,7 +46,7 @@ describe('the card-cert check, in process', () => {
 
   it('one line per certificate in the notes, shown with --verbose', async () => {
     const run = await runMain(['check', 'card-cert', '--cert', file('card-hsa-pair'), '--verbose'], [cardCert], { system: clock });
-    expect(run.stdout).toMatch(/\[✓\] Certificates on the card {2}TEST CERTIFICATE: The HSA-id based authentication certificate of \[name hidden\]/);
+    expect(run.stdout).toMatch(/\[✓\] Certificates in the files {2}TEST CERTIFICATE: The HSA-id based authentication certificate of \[name hidden\]/);
     expect(run.stdout).toContain(`      [✓] ${file('card-hsa-pair')} #1: authentication certificate, HSA-id based, TEST SITHS e-id, [name hidden], SE2321000016-****, valid until`);
     expect(run.stdout).toContain(`      [✓] ${file('card-hsa-pair')} #2: signature certificate,`);
     expect(run.stdout).not.toContain('SHA-256 ');
@@ -54,7 +54,7 @@ describe('the card-cert check, in process', () => {
 
   it('reads the clock check when it ran, and says the clock is suspect', async () => {
     const run = await runMain(['check', 'card-cert', 'clock', '--cert', file('card-hsa-auth-valid'), '--format', 'json'], [fake('clock', 'fail'), cardCert]);
-    expect(checksOf(run.stdout).find((c) => c.id === 'card-cert')!.advice).toContain('"clock" check found this computer\'s clock wrong');
+    expect(checksOf(run.stdout).find((c) => c.id === 'card-cert')!.advice).toContain('“clock” check found this computer\'s clock wrong');
   });
 });
 
@@ -63,7 +63,7 @@ describe('siths-doctor cert --cert FILE (the built tool, as a child process)', (
     const run = await runBin(['cert', '--cert', file('card-hsa-auth-valid'), '--cert', file('card-hsa-sign-valid', 'der')]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toContain('[✓] Certificates on the card  TEST CERTIFICATE: The HSA-id based authentication certificate of [name hidden] (TEST SITHS e-id) is valid until');
+    expect(run.stdout).toContain('[✓] Certificates in the files  TEST CERTIFICATE: The HSA-id based authentication certificate of [name hidden] (TEST SITHS e-id) is valid until');
     for (const label of ['subject', 'issuer', 'validity', 'key', 'key usage', 'extended key usage', 'policies', 'serial number', 'SHA-256']) {
       expect(run.stdout).toMatch(new RegExp(`\\n {9}${label} +\\S`));
     }

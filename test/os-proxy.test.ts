@@ -51,8 +51,11 @@ describe('Windows: the user’s Internet Settings (reg query)', () => {
     expect(decision).toMatchObject({ mode: 'http', source: 'windows-user' });
     expect(decision.url?.href).toBe('http://proxy.region-test.example:8080/');
     for (const bypassed of ['intranet.region-test.example', '10.1.2.3', 'printer', 'localhost']) {
-      expect(await resolveProxy(ctx(system), https(bypassed))).toEqual({ mode: 'direct', source: 'windows-user' });
+      expect(await resolveProxy(ctx(system), https(bypassed))).toMatchObject({ mode: 'direct', source: 'windows-user' });
     }
+    // The exact value that sent it direct, for IT.
+    expect(await resolveProxy(ctx(system), https('intranet.region-test.example'))).toEqual({ mode: 'direct', source: 'windows-user', setting: 'ProxyOverride' });
+    expect(decision.setting).toBe('ProxyServer');
   });
 
   it('picks the https= entry of a per-scheme list, and goes direct when https has none', async () => {
@@ -60,7 +63,7 @@ describe('Windows: the user’s Internet Settings (reg query)', () => {
     expect((await resolveProxy(ctx(perScheme.system), IDP)).url?.host).toBe('secure.region-test.example:8443');
     expect((await resolveProxy(ctx(perScheme.system), new URL('http://plain.example/'))).url?.host).toBe('web.region-test.example:8080');
     const httpOnly = recordedMachine('win32', { [REG]: fixture('windows/reg-internet-settings-http-only.txt') });
-    expect(await resolveProxy(ctx(httpOnly.system), IDP)).toEqual({ mode: 'direct', source: 'windows-user' });
+    expect(await resolveProxy(ctx(httpOnly.system), IDP)).toEqual({ mode: 'direct', source: 'windows-user', setting: 'ProxyServer' });
   });
 
   it('says a SOCKS-only setting is unsupported', async () => {
@@ -76,7 +79,7 @@ describe('Windows: the user’s Internet Settings (reg query)', () => {
     const decision = await resolveProxy(ctx(system), IDP);
     expect(decision).toMatchObject({ mode: 'http', source: 'windows-winhttp' });
     expect(decision.url?.host).toBe('winhttp.region-test.example:8080');
-    expect(await resolveProxy(ctx(system), https('a.region-test.example'))).toEqual({ mode: 'direct', source: 'windows-winhttp' });
+    expect(await resolveProxy(ctx(system), https('a.region-test.example'))).toEqual({ mode: 'direct', source: 'windows-winhttp', setting: 'netsh winhttp (bypass-list)' });
     // Each tool runs once per run, however many addresses are decided.
     expect(calls).toEqual([REG, NETSH]);
   });
@@ -183,9 +186,9 @@ describe('order: options and environment before the OS settings', () => {
   it('notes in the proxy check that the browser follows the OS setting instead', async () => {
     const { system } = machine();
     const [result] = await runProbes({ probes: [proxyProbe], options: defaultOptions(), system });
-    expect(result!.summary.en).toBe('Via proxy http://env-proxy.example:3128 (from environment variables).');
+    expect(result!.summary.en).toBe('Via proxy http://env-proxy.example:3128 (from the environment variable HTTPS_PROXY).');
     expect(result!.notes?.map((n) => n.en)).toContain(
-      "m00-mg-local.idp.funktionstjanster.se: the browser follows the operating system's setting and goes via http://proxy.region-test.example:8080 (from Windows Internet Settings), not the way the environment variables say.",
+      "m00-mg-local.idp.funktionstjanster.se: the browser follows the operating system's setting and goes via http://proxy.region-test.example:8080 (from Windows Internet Settings (ProxyServer)), not the way the environment variables say.",
     );
   });
 });

@@ -79,7 +79,7 @@ describeWith('through a real forward proxy (tinyproxy)', [TINYPROXY], () => {
     const refused = without.byId['test-page']!;
     expect(refused.status).toBe('fail');
     expect(refused.summary).toBe(`The test page could not be reached: The proxy 127.0.0.1 requires authentication (407, Basic).`);
-    expect(refused.advice).toContain("Give the proxy's user name and password");
+    expect(refused.advice).toContain('The proxy wants a user name and password');
     expect(refused.details).toMatchObject({ cause: 'proxy-auth', phase: 'proxyConnect' });
 
     const withCredentials = await cli([...siteArgs(site.port, '/', TIMEOUT), '--proxy', guarded.url(USER)]);
@@ -98,7 +98,7 @@ describeWith('through a real forward proxy (tinyproxy)', [TINYPROXY], () => {
   it('CLI: the proxy from HTTPS_PROXY and from a PAC script served over HTTP', async () => {
     const env = await cli(siteArgs(site.port, '/', TIMEOUT), { HTTPS_PROXY: open.url() });
     expect(env.code, env.raw).toBe(0);
-    expect(env.byId.proxy!.summary).toBe(`Via proxy http://127.0.0.1:${open.port} (from environment variables).`);
+    expect(env.byId.proxy!.summary).toBe(`Via proxy http://127.0.0.1:${open.port} (from the environment variable HTTPS_PROXY).`);
     const pacUrl = `http://127.0.0.1:${pacServer.port}/proxy.pac`;
     const pac = await cli([...siteArgs(site.port, '/', TIMEOUT), '--pac', pacUrl]);
     expect(pac.code, pac.raw).toBe(0);

@@ -30,7 +30,7 @@ describe('proxy resolution', () => {
 
   it('honours NO_PROXY', async () => {
     const decision = await resolveProxy(ctx({ HTTPS_PROXY: 'http://p:1', NO_PROXY: 'localhost,.funktionstjanster.se' }), target);
-    expect(decision).toEqual({ mode: 'direct', source: 'env' });
+    expect(decision).toEqual({ mode: 'direct', source: 'env', setting: 'NO_PROXY' });
   });
 
   it('rejects unusable proxy settings with a plain reason', async () => {
@@ -67,7 +67,7 @@ describe('the proxy check', () => {
       system: testSystem({ env: { HTTPS_PROXY: 'http://anna:hemligt@proxy.region.example:3128' } }),
     });
     expect(result!.status).toBe('pass');
-    expect(result!.summary.en).toBe('Via proxy http://***@proxy.region.example:3128 (from environment variables).');
+    expect(result!.summary.en).toBe('Via proxy http://***@proxy.region.example:3128 (from the environment variable HTTPS_PROXY).');
     expect(JSON.stringify(result)).not.toContain('hemligt');
     expect(JSON.stringify(result)).not.toContain('anna');
     // The two default IdP hosts (src/tls/idp-hosts.ts) and the test page.
@@ -89,9 +89,9 @@ describe('the proxy check', () => {
     });
     expect(result!.summary.en).toBe('Different routes for different addresses, see evidence.');
     expect(result!.notes!.map((n) => n.en)).toEqual([
-      'm00-mg-local.idp.funktionstjanster.se: via http://p:3128 (from environment variables)',
-      'idp.inera.se: via http://p:3128 (from environment variables)',
-      'test.siths.se: direct (per environment variables)',
+      'm00-mg-local.idp.funktionstjanster.se: via http://p:3128 (from the environment variable HTTPS_PROXY)',
+      'idp.inera.se: via http://p:3128 (from the environment variable HTTPS_PROXY)',
+      'test.siths.se: direct (per the environment variable NO_PROXY)',
     ]);
   });
 });

@@ -32,7 +32,7 @@ const results: CheckResult[] = [
     id: 'clock',
     title: msg('Klocka', 'Clock'),
     status: 'skip',
-    summary: msg('Hoppades över: nätverkskontroller är avstängda (--offline).', 'Skipped: network checks are off (--offline).'),
+    summary: msg('Kontrollerades inte: nätverkskontroller är avstängda (--offline).', 'Skipped: network checks are off (--offline).'),
     durationMs: 0,
     details: { skipReason: 'offline' },
   },
@@ -58,10 +58,10 @@ describe('text report', () => {
         '[-] Clock                     Skipped: network checks are off (--offline).',
         '',
         'What to do:',
-        '  [✗] Certificates on the card: Order a new card.',
+        '  1. [✗] Certificates on the card: Order a new card.',
         '',
         'Result: FAILED (1 failed, 1 passed, 1 skipped), 1.2 s',
-        'Support code (read it out to the helpdesk): 334-JXJ-X29-Z',
+        'Support code (read it out to the helpdesk): 434-JXJ-X29-W',
         '',
       ].join('\n'),
     );
@@ -73,13 +73,13 @@ describe('text report', () => {
         'Kontroll av SITHS-inloggning · siths-doctor 9.9.9',
         '[✓] Kortläsare            1 kortläsare: Virtual PCD 00 00',
         '[✗] Certifikat på kortet  Legitimeringscertifikatet för [namn dolt] gick ut 2026-11-06.',
-        '[-] Klocka                Hoppades över: nätverkskontroller är avstängda (--offline).',
+        '[-] Klocka                Kontrollerades inte: nätverkskontroller är avstängda (--offline).',
         '',
         'Gör så här:',
-        '  [✗] Certifikat på kortet: Beställ ett nytt kort.',
+        '  1. [✗] Certifikat på kortet: Beställ ett nytt kort.',
         '',
-        'Resultat: FEL (1 misslyckad, 1 godkänd, 1 överhoppad), 1,2 s',
-        'Supportkod (läs upp den för supporten): 334-JXJ-X29-Z',
+        'Resultat: FEL (1 fel, 1 godkänd, 1 inte kontrollerad), 1,2 s',
+        'Supportkod (läs upp den för supporten): 434-JXJ-X29-W',
         '',
       ].join('\n'),
     );
@@ -109,7 +109,7 @@ describe('markdown report', () => {
         '# SITHS login check',
         '',
         '**Result:** ❌ FAILED (1 failed, 1 passed, 1 skipped)  ',
-        '**Support code:** `334-JXJ-X29-Z`  ',
+        '**Support code:** `434-JXJ-X29-W`  ',
         '**Ran:** 2026-11-26T08:00:00.000Z · 1.2 s · linux x64 · Node 20.20.2 · siths-doctor 9.9.9',
         '',
         '| | Check | Outcome |',
@@ -120,7 +120,7 @@ describe('markdown report', () => {
         '',
         '## What to do',
         '',
-        '- ❌ **Certificates on the card:** Order a new card.',
+        '1. ❌ **Certificates on the card:** Order a new card.',
         '',
         '## Evidence',
         '',
@@ -176,7 +176,9 @@ describe('json report', () => {
       startedAt: '2026-11-26T08:00:00.000Z',
       durationMs: 1235,
       platform: { os: 'linux', arch: 'x64', node: '20.20.2' },
-      summary: { status: 'fail', pass: 1, warn: 0, fail: 1, skip: 1, error: 0, supportCode: '334-JXJ-X29-Z' },
+      summary: { status: 'fail', pass: 1, warn: 0, fail: 1, skip: 1, error: 0, supportCode: '434-JXJ-X29-W' },
+      rootCause: null,
+      rootCauses: [],
       checks: [
         {
           id: 'reader',
@@ -184,6 +186,9 @@ describe('json report', () => {
           title: 'Card reader',
           summary: '1 card reader: Virtual PCD 00 00',
           advice: '',
+          commands: [],
+          links: [],
+          agentHint: '',
           notes: ['Virtual PCD 00 00: card present'],
           durationMs: 12,
           details: { readers: ['Virtual PCD 00 00'] },
@@ -194,6 +199,9 @@ describe('json report', () => {
           title: 'Certificates on the card',
           summary: 'The authentication certificate of [name hidden] expired on 2026-11-06.',
           advice: 'Order a new card.',
+          commands: [],
+          links: [],
+          agentHint: '',
           notes: [],
           durationMs: 230,
           details: { hsaId: 'SE2321000016-****', notAfter: '2026-11-06T00:00:00.000Z' },
@@ -204,6 +212,9 @@ describe('json report', () => {
           title: 'Clock',
           summary: 'Skipped: network checks are off (--offline).',
           advice: '',
+          commands: [],
+          links: [],
+          agentHint: '',
           notes: [],
           durationMs: 0,
           details: { skipReason: 'offline' },
@@ -220,7 +231,7 @@ describe('prometheus report', () => {
       [
         '# HELP siths_doctor_info The siths-doctor run: version and support code.',
         '# TYPE siths_doctor_info gauge',
-        'siths_doctor_info{version="9.9.9",support_code="334-JXJ-X29-Z"} 1',
+        'siths_doctor_info{version="9.9.9",support_code="434-JXJ-X29-W"} 1',
         '# HELP siths_doctor_run_status Overall outcome of the last run (1 for the outcome it had).',
         '# TYPE siths_doctor_run_status gauge',
         'siths_doctor_run_status{status="pass"} 0',
@@ -252,7 +263,7 @@ describe('prometheus report', () => {
 
 describe('the support code in a report', () => {
   it('decodes to the outcomes of the report', () => {
-    const decoded = decodeSupportCode('334-JXJ-X29-Z');
+    const decoded = decodeSupportCode('434-JXJ-X29-W');
     const states = Object.fromEntries(decoded.checks.map((c) => [c.id, c.state]));
     expect(states).toMatchObject({ reader: 'pass', 'card-cert': 'fail', clock: 'skip', card: 'not-run', 'idp-tls': 'not-run' });
   });

@@ -66,7 +66,7 @@ describe('runProbes', () => {
     expect(ranB).toBe(false);
     expect(results.map((r) => r.status)).toEqual(['fail', 'skip', 'skip']);
     expect(results[1]!.summary.en).toBe('Skipped because “T-a” failed.');
-    expect(results[1]!.summary.sv).toBe('Hoppades över eftersom ”T-a” misslyckades.');
+    expect(results[1]!.summary.sv).toBe('Kontrollerades inte eftersom ”T-a” inte gick igenom.');
     expect(results[1]!.details).toEqual({ skipReason: 'prerequisite', prerequisite: 'a', prerequisiteStatus: 'fail' });
     expect(results[2]!.summary.en).toBe('Skipped because “T-b” was skipped.');
   });

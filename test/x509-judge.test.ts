@@ -188,7 +188,7 @@ describe('each TEST PKI card certificate gets its verdict', () => {
     const o = outcome(setOf('card-hsa-auth-notyet'));
     expect(o.summary.en).toContain("this computer's clock is wrong");
     expect(o.summary.sv).toContain('datorns klocka');
-    expect(o.advice?.en).toContain('"clock" check');
+    expect(o.advice?.en).toContain('“clock” check');
   });
 
   it('says loudly that a TEST certificate is one, without changing its status', () => {
@@ -274,7 +274,7 @@ describe('the verdict over a card (a set of certificates)', () => {
   });
 
   it('adds the clock check\'s finding to the advice', () => {
-    expect(outcome(setOf('card-hsa-auth-valid'), { clockLooksWrong: true }).advice?.en).toContain('"clock" check found this computer\'s clock wrong');
+    expect(outcome(setOf('card-hsa-auth-valid'), { clockLooksWrong: true }).advice?.en).toContain('“clock” check found this computer\'s clock wrong');
   });
 
   it('finds the family through the issuer chain in the set when the issuer name is unknown', () => {

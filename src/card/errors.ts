@@ -61,7 +61,7 @@ export function fromPcscFailure(err: unknown, atr: string): CardReadError {
 }
 
 /** What went wrong reading the card, and what to do, in plain words. */
-export function explainCardReadError(err: CardReadError): { summary: Localized; advice: Localized } {
+export function explainCardReadError(err: CardReadError): { summary: Localized; advice: Localized; notes?: Localized[] } {
   const atr = err.atr ? ` (ATR ${err.atr})` : '';
   switch (err.kind) {
     case 'layout-not-supported':
@@ -93,11 +93,10 @@ export function explainCardReadError(err: CardReadError): { summary: Localized; 
     case 'malformed':
     case 'card-error':
       return {
-        summary: msg(`Kortets innehåll gick inte att läsa: ${err.message}${atr}.`, `The card's contents could not be read: ${err.message}${atr}.`),
-        advice: msg(
-          'Kontrollera certifikaten i Net iD i stället och skicka rapporten (med --verbose) till IT.',
-          'Check the certificates in Net iD instead and send the report (with --verbose) to IT.',
-        ),
+        // The reader's words (EF.ODF, DER) are for the agent's evidence, not the summary a caller reads out.
+        summary: msg('Kortets innehåll gick inte att läsa: det är inte uppbyggt som siths-doctor väntar sig.', "The card's contents could not be read: they are not laid out the way siths-doctor expects."),
+        advice: msg('Kontrollera certifikaten i Net iD i stället och skicka rapporten till IT.', 'Check the certificates in Net iD instead and send the report to IT.'),
+        notes: [msg(`Teknisk detalj: ${err.message}${atr}`, `Technical detail: ${err.message}${atr}`)],
       };
     case 'card-busy':
       return {

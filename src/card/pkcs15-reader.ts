@@ -106,9 +106,9 @@ export class Pkcs15Reader {
   }
 }
 
-/** "3F0050154331", with " index=0 length=1234" when only part of the file is the certificate. */
+/** "3F0050154331", with " [0+1234]" (offset and length in bytes) when only part of the file is the certificate. */
 function describePath(app: Application, where: Pkcs15Path): string {
   const absolute = where.path.subarray(0, 2).equals(MF) ? where.path : app.path ? Buffer.concat([app.path, where.path]) : where.path;
-  const range = [where.index === undefined ? '' : ` index=${where.index}`, where.length === undefined ? '' : ` length=${where.length}`].join('');
+  const range = where.index === undefined && where.length === undefined ? '' : ` [${where.index ?? 0}${where.length === undefined ? '' : `+${where.length}`}]`;
   return absolute.toString('hex').toUpperCase() + range;
 }

@@ -105,14 +105,40 @@ function collect<T>(parse: (value: string) => T) {
   return (value: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(value)];
 }
 
-/** Options every command takes, grouped in --help. The checks' own options are here too, since `check` runs them all. */
-export function addCommonOptions(cmd: Command, lang: Lang): Command {
+/**
+ * The option groups, each shown under its own heading in --help. A command
+ * takes only the groups it uses (`explain` only `report`); `check` and the
+ * program itself take them all.
+ */
+export type OptionGroup = 'report' | 'run' | 'card' | 'network';
+export const ALL_OPTION_GROUPS: readonly OptionGroup[] = ['report', 'run', 'card', 'network'];
+
+/** Options commands take, grouped in --help. The checks' own options are here too, since `check` runs them all. */
+export function addCommonOptions(cmd: Command, lang: Lang, groups: readonly OptionGroup[] = ALL_OPTION_GROUPS): Command {
+  if (groups.includes('report')) addReportOptions(cmd, lang);
+  if (groups.includes('run')) addRunOptions(cmd, lang);
+  if (groups.includes('card')) addCardOptions(cmd, lang);
+  if (groups.includes('network')) addNetworkOptions(cmd, lang);
+  return cmd;
+}
+
+/** The heading of the run options, where `check` puts --skip too. */
+export function runGroupTitle(lang: Lang): string {
+  return lang === 'sv' ? 'Körning:' : 'Run:';
+}
+
+function addReportOptions(cmd: Command, lang: Lang): void {
   const t = (sv: string, en: string): string => (lang === 'sv' ? sv : en);
   cmd
     .optionsGroup(t('Rapport:', 'Report:'))
     .addOption(
       new Option('--format <format>', t('rapportformat', 'report format'))
         .choices([...FORMATS])
+        // Our parser after choices(): the choices stay for --help, the error is ours.
+        .argParser((value: string) => {
+          if (!(FORMATS as readonly string[]).includes(value)) invalid(msg(`Välj en av: ${FORMATS.join(', ')}.`, `Choose one of: ${FORMATS.join(', ')}.`), lang);
+          return value as Format;
+        })
         .default('text'),
     )
     .addOption(new Option('-o, --output <file>', t('skriv rapporten till en fil i stället för till skärmen', 'write the report to a file instead of the screen')))
@@ -132,8 +158,13 @@ export function addCommonOptions(cmd: Command, lang: Lang): Command {
       ),
     )
     .addOption(new Option('--no-color', t('ingen färg i textrapporten', 'no colour in the text report')))
-    .addOption(new Option('--verbose', t('visa underlag och detaljer för varje kontroll', 'show evidence and details for every check')))
-    .optionsGroup(t('Körning:', 'Run:'))
+    .addOption(new Option('--verbose', t('visa underlag och detaljer för varje kontroll', 'show evidence and details for every check')));
+}
+
+function addRunOptions(cmd: Command, lang: Lang): void {
+  const t = (sv: string, en: string): string => (lang === 'sv' ? sv : en);
+  cmd
+    .optionsGroup(runGroupTitle(lang))
     .addOption(
       new Option(
         '--timeout <ms>',
@@ -142,19 +173,33 @@ export function addCommonOptions(cmd: Command, lang: Lang): Command {
         .argParser((v: string) => parseTimeout(v, lang))
         .default(DEFAULT_TIMEOUT_MS),
     )
-    .addOption(new Option('--offline', t('hoppa över kontroller som behöver nätverket', 'skip the checks that need the network')))
+    .addOption(new Option('--offline', t('hoppa över kontroller som behöver nätverket', 'skip the checks that need the network')));
+}
+
+function addCardOptions(cmd: Command, lang: Lang): void {
+  const t = (sv: string, en: string): string => (lang === 'sv' ? sv : en);
+  cmd
     .optionsGroup(t('Kort och certifikat:', 'Card and certificates:'))
     .addOption(
-      new Option('--cert <file>', t('granska en certifikatfil (PEM eller DER) i stället för kortets; kan upprepas', "analyse a certificate file (PEM or DER) instead of the card's; may repeat")).argParser(
-        collect((v) => v),
-      ),
+      new Option(
+        '--cert <file>',
+        t(
+          'granska en certifikatfil i stället för kortets: PEM (.pem, .crt, .cer, en eller flera) eller DER (.der, .cer); aldrig .pfx/.p12 eller privata nycklar; kan upprepas',
+          "analyse a certificate file instead of the card's: PEM (.pem, .crt, .cer, one or more) or DER (.der, .cer); never .pfx/.p12 or private keys; may repeat",
+        ),
+      ).argParser(collect((v) => v)),
     )
     .addOption(
       new Option('--expiry-warn-days <days>', t('varna när inloggningscertifikatet går ut inom så många dagar', 'warn when the login certificate expires within this many days'))
         .argParser((v: string) => parseDays(v, lang))
         .default(DEFAULT_EXPIRY_WARN_DAYS),
     )
-    .addOption(new Option('--pkcs11-module <path>', t('PKCS#11-biblioteket att använda i stället för att leta efter Net iD:s', "the PKCS#11 library to use instead of searching for Net iD's")))
+    .addOption(new Option('--pkcs11-module <path>', t('PKCS#11-biblioteket att använda i stället för att leta efter Net iD:s', "the PKCS#11 library to use instead of searching for Net iD's")));
+}
+
+function addNetworkOptions(cmd: Command, lang: Lang): void {
+  const t = (sv: string, en: string): string => (lang === 'sv' ? sv : en);
+  cmd
     .optionsGroup(t('Nätverk:', 'Network:'))
     .addOption(
       new Option('--proxy <url>', t('använd den här proxyn (http://[användare:lösen@]värd:port)', 'use this proxy (http://[user:password@]host:port)')).argParser((v: string) =>
@@ -187,7 +232,6 @@ export function addCommonOptions(cmd: Command, lang: Lang): Command {
         ),
       ).argParser(collect((v) => parseHostPort(v, lang))),
     );
-  return cmd;
 }
 
 /** Commander's parsed values, merged from the program and the subcommand, as DoctorOptions. */

@@ -19,13 +19,13 @@ export interface HelpTexts {
 
 const SV: HelpTexts = {
   program:
-    'Felsöker inloggning med SITHS- och Efos-kort: kortläsare, kort, Net iD, certifikatet på kortet, proxy och TLS-inspektion, SITHS testsida.\nUtan kommando körs alla kontroller (samma som "check").',
+    'Felsöker inloggning med SITHS- och Efos-kort: kortläsare, kort, Net iD, certifikatet på kortet, proxy och TLS-inspektion, SITHS testsida.\nUtan kommando körs alla kontroller (samma som ”check”).',
   programAfter: `
 Exempel:
   siths-doctor                         kör alla kontroller
   siths-doctor check reader card       bara kortläsare och kort (och det de kräver)
   siths-doctor --format json           JSON för skript och övervakning
-  siths-doctor explain 2AJ-K7X-R5W     vad betyder supportkoden som användaren läste upp?
+  siths-doctor explain 222-J3A-U2Z     vad betyder supportkoden som användaren läste upp?
 
 Slutkoder:
   0  inga kontroller misslyckades (varningar är tillåtna)
@@ -36,7 +36,7 @@ Slutkoder:
   helpCommand: 'visa hjälp för ett kommando',
   versionOption: 'visa versionen',
   check: 'kör de namngivna kontrollerna och det de kräver (alla om inga anges)',
-  checkIds: 'id för kontrollerna, se "siths-doctor list-checks"',
+  checkIds: 'id för kontrollerna, se ”siths-doctor list-checks”',
   checkAfter: `
 Exempel:
   siths-doctor check card-cert         kortets certifikat (kör också pcsc-service, reader och card)
@@ -52,13 +52,13 @@ Supportkoden står sist i varje rapport. Den består av tecknen 2-9 A J K R U W 
 
 const EN: HelpTexts = {
   program:
-    'Finds out why a SITHS or Efos smart-card login fails: card reader, card, Net iD, the certificate on the card, proxy and TLS inspection, the SITHS test page.\nWithout a command it runs every check (same as "check").',
+    'Finds out why a SITHS or Efos smart-card login fails: card reader, card, Net iD, the certificate on the card, proxy and TLS inspection, the SITHS test page.\nWithout a command it runs every check (same as “check”).',
   programAfter: `
 Examples:
   siths-doctor                         run every check
   siths-doctor check reader card       only reader and card (and what they need)
   siths-doctor --format json           JSON for scripts and monitoring
-  siths-doctor explain 2AJ-K7X-R5W     what does the support code the caller read out mean?
+  siths-doctor explain 222-J3A-U2Z     what does the support code the caller read out mean?
 
 Exit codes:
   0  no check failed (warnings allowed)
@@ -69,7 +69,7 @@ Exit codes:
   helpCommand: 'show help for a command',
   versionOption: 'show the version',
   check: 'run the named checks and what they need (all when none are named)',
-  checkIds: 'check ids, see "siths-doctor list-checks"',
+  checkIds: 'check ids, see “siths-doctor list-checks”',
   checkAfter: `
 Examples:
   siths-doctor check card-cert         the card's certificates (also runs pcsc-service, reader and card)
@@ -97,29 +97,4 @@ const TITLES_SV: Record<string, string> = {
 
 export function translateHelpTitle(title: string, lang: Lang): string {
   return lang === 'sv' ? (TITLES_SV[title] ?? title) : title;
-}
-
-/** Commander appends "(choices: …, default: …)" to option descriptions. */
-export function translateHelpExtras(description: string, lang: Lang): string {
-  if (lang !== 'sv') return description;
-  return description.replace(/\((choices|default): /, (_m, w: string) => `(${w === 'choices' ? 'val' : 'standard'}: `).replace(/, default: /, ', standard: ');
-}
-
-const ERRORS_SV: readonly [RegExp, string][] = [
-  [/^error: unknown option '(.*)'/, "fel: okänd flagga '$1'"],
-  [/^error: unknown command '(.*)'/, "fel: okänt kommando '$1'"],
-  [/^error: option '(.*)' argument missing/, "fel: flaggan '$1' saknar värde"],
-  [/^error: missing required argument '(.*)'/, "fel: argumentet '$1' saknas"],
-  [/^error: too many arguments(?: for '(.*)')?\. Expected (\d+) arguments? but got (\d+)\./, 'fel: för många argument ($3, men högst $2 går)'],
-  [/^error: option '(.*)' argument '(.*)' is invalid\. Allowed choices are (.*)\./, "fel: '$2' går inte för '$1'. Välj en av: $3."],
-  [/^error: option '(.*)' argument '(.*)' is invalid\. /, "fel: '$2' går inte för '$1'. "],
-  [/\(Did you mean (.*)\?\)/, '(Menade du $1?)'],
-];
-
-/** Commander's own error messages, in Swedish where we know them, with a pointer to --help. */
-export function translateCommanderError(text: string, lang: Lang): string {
-  let out = text;
-  if (lang === 'sv') for (const [pattern, replacement] of ERRORS_SV) out = out.replace(pattern, replacement);
-  const hint = lang === 'sv' ? 'Se "siths-doctor --help".' : 'See "siths-doctor --help".';
-  return out.endsWith('\n') ? `${out}${hint}\n` : `${out}\n${hint}\n`;
 }

@@ -27,6 +27,18 @@ export function colorLevel(io: CliIo, wantsColor: boolean, toFile: boolean): 0 |
 }
 
 /**
+ * Wrap for a terminal only: its width, or COLUMNS when set (tmux, scripts
+ * that want a width). Files and pipes get whole lines.
+ */
+export function terminalWidth(io: CliIo, toFile: boolean): number | undefined {
+  if (toFile) return undefined;
+  const fromEnv = Number(io.env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 20) return fromEnv;
+  const columns = (io.stdout as { columns?: number }).columns;
+  return io.stdout.isTTY && typeof columns === 'number' && columns >= 20 ? columns : undefined;
+}
+
+/**
  * Fail before the run, not after it, when the report cannot be written: the
  * folder must exist and the path must not be a folder.
  */

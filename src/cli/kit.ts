@@ -1,10 +1,10 @@
-import { Command, Help, type Option } from 'commander';
+import type { Command, Option } from 'commander';
 import type { Lang } from '../i18n/index.js';
 import type { Probe } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import type { System } from '../system.js';
-import { addCommonOptions, toDoctorOptions } from './common.js';
-import { translateCommanderError, translateHelpExtras, translateHelpTitle, type HelpTexts } from './help-texts.js';
+import { addCommonOptions, toDoctorOptions, type OptionGroup } from './common.js';
+import { translateHelpTitle, type HelpTexts } from './help-texts.js';
 import type { CliIo } from './io.js';
 
 export interface CliDeps {
@@ -18,8 +18,8 @@ export interface CommandKit {
   readonly lang: Lang;
   readonly help: HelpTexts;
   readonly deps: CliDeps;
-  /** Create a subcommand with the shared help, output and error handling and the common options. */
-  subcommand(program: Command, name: string): Command;
+  /** Create a subcommand with the shared help, output and error handling and the option groups it takes (all when not named). */
+  subcommand(program: Command, name: string, groups?: readonly OptionGroup[]): Command;
   /** The options as probes see them, whether typed before or after the command name. */
   options(cmd: Command): { readonly options: DoctorOptions; readonly raw: Record<string, unknown> };
   /** The process exit code, set by the command's action. */
@@ -33,17 +33,24 @@ export function configureCommand(cmd: Command, lang: Lang, help: HelpTexts, io: 
     .helpOption('-h, --help', help.helpOption)
     .configureHelp({
       styleTitle: (title) => translateHelpTitle(title, lang),
-      optionDescription(this: Help, option: Option) {
-        return translateHelpExtras(Help.prototype.optionDescription.call(this, option), lang);
-      },
+      optionDescription: (option: Option) => describeOption(option, lang),
     })
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, writeErr) => writeErr(translateCommanderError(s, lang)),
+      // Usage errors are ours (LocalizedCommand); anything else commander says goes out as it is.
+      outputError: (s, writeErr) => writeErr(`siths-doctor: ${s}`),
     })
-    .showSuggestionAfterError(true)
     .exitOverride();
+}
+
+/** An option's help line: our description, then its choices and default in the user's language. */
+function describeOption(option: Option, lang: Lang): string {
+  const extras: string[] = [];
+  if (option.argChoices) extras.push(`${lang === 'sv' ? 'val' : 'choices'}: ${option.argChoices.join(', ')}`);
+  const shownDefault = option.defaultValueDescription ?? (option.defaultValue === undefined || option.negate ? undefined : String(option.defaultValue));
+  if (shownDefault !== undefined && !option.negate) extras.push(`${lang === 'sv' ? 'standard' : 'default'}: ${shownDefault}`);
+  return extras.length > 0 ? `${option.description} (${extras.join(', ')})` : option.description;
 }
 
 export function createKit(lang: Lang, help: HelpTexts, deps: CliDeps, setExit: (code: number) => void): CommandKit {
@@ -52,8 +59,8 @@ export function createKit(lang: Lang, help: HelpTexts, deps: CliDeps, setExit: (
     help,
     deps,
     setExit,
-    subcommand(program, name) {
-      return addCommonOptions(configureCommand(program.command(name), lang, help, deps.io), lang);
+    subcommand(program, name, groups) {
+      return addCommonOptions(configureCommand(program.command(name), lang, help, deps.io), lang, groups);
     },
     options(cmd) {
       const raw = mergedOptions(cmd);

@@ -9,7 +9,7 @@ import { runProbes } from '../runner.js';
 import type { System } from '../system.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { EXIT_INTERRUPTED, EXIT_USAGE } from './exit-codes.js';
-import { checkInputFiles, checkOutputPath, inputFilesOf, colorLevel, write, writeReportFile, type CliIo } from './io.js';
+import { checkInputFiles, checkOutputPath, inputFilesOf, colorLevel, terminalWidth, write, writeReportFile, type CliIo } from './io.js';
 
 export interface RunAndReportRequest {
   readonly probes: readonly Probe<object>[];
@@ -69,6 +69,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     durationMs: system.clock.monotonicMs() - t0,
     platform: { os: system.platform.os, arch: system.platform.arch, node: system.platform.nodeVersion },
     results,
+    certificates: options.certFiles.length > 0 ? 'files' : 'card',
   };
   const text = renderReport(report, {
     format: options.format,
@@ -77,6 +78,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     verbose: options.verbose,
     showNotes: request.showNotes,
     colorLevel: colorLevel(io, options.color, Boolean(options.output)),
+    width: terminalWidth(io, Boolean(options.output)),
   });
   if (!(await emit(text, options, io))) return EXIT_USAGE;
   return exitCodeFor(overallStatus(results.map((r) => r.status)));

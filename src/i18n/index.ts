@@ -16,6 +16,18 @@ export function same(text: string): Localized {
   return { sv: text, en: text };
 }
 
+const PLURAL_RULES = { sv: new Intl.PluralRules('sv'), en: new Intl.PluralRules('en') };
+
+/** "1 certifikat", "2 certificates": the number with the form its language wants. */
+export function plural(n: number, lang: Lang, forms: { readonly one: string; readonly other: string }): string {
+  return `${n} ${PLURAL_RULES[lang].select(n) === 'one' ? forms.one : forms.other}`;
+}
+
+/** The same in both languages at once, for a probe's summary. */
+export function counted(n: number, sv: { readonly one: string; readonly other: string }, en: { readonly one: string; readonly other: string }): Localized {
+  return { sv: plural(n, 'sv', sv), en: plural(n, 'en', en) };
+}
+
 export function pick(text: Localized, lang: Lang): string {
   return text[lang];
 }

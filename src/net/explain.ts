@@ -5,7 +5,7 @@ import type { Phase } from './timings.js';
 export const PHASE_NAME: Record<Phase, Localized> = {
   dns: msg('namnuppslagning (DNS)', 'name lookup (DNS)'),
   connect: msg('anslutning (TCP)', 'connecting (TCP)'),
-  proxyConnect: msg('proxytunnel (CONNECT)', 'proxy tunnel (CONNECT)'),
+  proxyConnect: msg('förbindelsen genom proxyn', 'the connection through the proxy'),
   tls: msg('TLS-handskakning', 'TLS handshake'),
   firstByte: msg('väntan på svar', 'waiting for the answer'),
   body: msg('läsning av sidan', 'reading the page'),
@@ -142,7 +142,7 @@ export function explainNetError(err: NetError, ctx: ExplainContext): Explanation
     case 'aborted':
       return {
         cause: msg('Kontrollen avbröts innan svaret kom', 'The check was stopped before the answer came'),
-        advice: msg('Kör igen, gärna med längre --timeout.', 'Run again, perhaps with a longer --timeout.'),
+        advice: msg('Kör igen. Om det upprepas, skicka rapporten till IT.', 'Run again. If it repeats, send the report to IT.'),
       };
     default:
       return {
@@ -178,8 +178,8 @@ function explainProxyAuth(err: NetError): Explanation {
     advice: err.info.credentialsSent
       ? msg('Proxyn godtog inte användarnamnet och lösenordet. Kontrollera dem, eller fråga IT.', 'The proxy did not accept the user name and password. Check them, or ask IT.')
       : msg(
-          'Ange proxyns användarnamn och lösenord i proxyadressen (--proxy http://användare:lösen@värd:port), eller fråga IT.',
-          "Give the proxy's user name and password in the proxy address (--proxy http://user:password@host:port), or ask IT.",
+          'Proxyn vill ha användarnamn och lösenord, som webbläsaren brukar fråga efter. Når webbläsaren testsidan är detta inte felet; annars: fråga IT.',
+          'The proxy wants a user name and password, which the browser usually asks for. If the browser reaches the test page, this is not the fault; otherwise ask IT.',
         ),
   };
 }

@@ -70,9 +70,10 @@ function proxyFromEnv(env: Readonly<Record<string, string | undefined>>, target:
   const names = target.protocol === 'https:' ? ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'] : ['http_proxy', 'HTTP_PROXY', 'ALL_PROXY', 'all_proxy'];
   const name = names.find((n) => (env[n] ?? '').trim() !== '');
   if (!name) return undefined;
-  const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
-  if (noProxyMatches(noProxy, target)) return { mode: 'direct', source: 'env' };
-  return { mode: 'http', url: parseProxyUrl(env[name]!.trim(), name), source: 'env' };
+  const noProxyName = env.NO_PROXY !== undefined ? 'NO_PROXY' : 'no_proxy';
+  const noProxy = env[noProxyName] ?? '';
+  if (noProxyMatches(noProxy, target)) return { mode: 'direct', source: 'env', setting: noProxyName };
+  return { mode: 'http', url: parseProxyUrl(env[name]!.trim(), name), source: 'env', setting: name };
 }
 
 /** The operating system's own proxy setting for `target`, or undefined when it has none (or is not Windows or macOS). */
@@ -112,9 +113,11 @@ async function windowsSetting(ctx: ProxyResolutionContext, target: URL): Promise
 }
 
 function fromServerList(choice: ServerListChoice, bypass: readonly string[], target: URL, source: ProxySource, from: string): ProxyDecision {
-  if (choice.kind === 'direct' || bypassListMatches(bypass, target) || isLoopback(target)) return { mode: 'direct', source };
+  const setting = from === 'WinHTTP' ? 'netsh winhttp' : from;
+  if (bypassListMatches(bypass, target)) return { mode: 'direct', source, setting: from === 'WinHTTP' ? 'netsh winhttp (bypass-list)' : 'ProxyOverride' };
+  if (choice.kind === 'direct' || isLoopback(target)) return { mode: 'direct', source, setting };
   if (choice.kind === 'socks') throw socksUnsupported(choice.server, from);
-  return { mode: 'http', url: parseProxyUrl(choice.server, from), source };
+  return { mode: 'http', url: parseProxyUrl(choice.server, from), source, setting };
 }
 
 async function macSetting(ctx: ProxyResolutionContext, target: URL): Promise<ProxySetting | undefined> {

@@ -17,6 +17,12 @@ export interface ProxyDecision {
   /** The proxy, with credentials when configured. Use it; never print it (print `proxyForDisplay`). */
   readonly url?: URL;
   readonly source: ProxySource;
+  /**
+   * The exact setting within the source, so IT knows what to change: the
+   * environment variable (HTTPS_PROXY, https_proxy, ALL_PROXY, NO_PROXY), the
+   * Internet Settings value (ProxyServer, ProxyOverride) or WinHTTP.
+   */
+  readonly setting?: string;
   /** The PAC script's location when one decided. */
   readonly pac?: string;
   /** Where the PAC script was set: --pac ('option'), Windows AutoConfigURL ('windows-user') or macOS ('macos'). */

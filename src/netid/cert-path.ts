@@ -152,7 +152,8 @@ export function judgeCertPath(input: CertPathInputs): ProbeOutcome<CertPathDetai
     return {
       status: 'error',
       summary: msg(`Kunde inte läsa: ${unreadable.join('; ')}.`, `Could not read: ${unreadable.join('; ')}.`),
-      advice: msg('Kör igen. Om det upprepas, kör med --verbose och skicka rapporten till IT.', 'Run again. If it repeats, run with --verbose and send the report to IT.'),
+      advice: msg('Kör igen. Om det upprepas, skicka rapporten till IT.', 'Run again. If it repeats, send the report to IT.'),
+      agentHint: msg('Kör igen med --verbose för att se mer.', 'Run again with --verbose to see more.'),
       notes,
       details,
     };

@@ -82,7 +82,7 @@ export const FACTS: Readonly<Record<FactId, Fact>> = {
     id: 'packages',
     claim: msg(
       'Version 2 finns i paket: ”SITHS eID för Windows” med SAC som kortdrivrutin över PKCS#11, och MD-paket med SAC minidriver (inloggning med dubbelriktad TLS via Windows certifikatlager).',
-      'Version 2 comes in packages: "SITHS eID för Windows" with SAC as the card driver over PKCS#11, and MD packages with the SAC minidriver (mutual TLS through the Windows certificate store).',
+      'Version 2 comes in packages: “SITHS eID för Windows” with SAC as the card driver over PKCS#11, and MD packages with the SAC minidriver (mutual TLS through the Windows certificate store).',
     ),
     source: AVVECKLING,
     confidence: 'published',
@@ -144,14 +144,14 @@ export const FACTS: Readonly<Record<FactId, Fact>> = {
     id: 'app-uninstall-name',
     claim: msg(
       'SITHS eID-appen syns i Program och funktioner med ett namn som innehåller ”SITHS eID”; MD-paketen har ”MD” i namnet.',
-      'The SITHS eID app appears in Programs and Features under a name containing "SITHS eID"; the MD packages have "MD" in the name.',
+      'The SITHS eID app appears in Programs and Features under a name containing “SITHS eID”; the MD packages have “MD” in the name.',
     ),
     source: LADDA_NER_2023,
     confidence: 'unconfirmed',
   },
   'sac-uninstall-name': {
     id: 'sac-uninstall-name',
-    claim: msg('SAC syns i Program och funktioner som ”SafeNet Authentication Client”.', 'SAC appears in Programs and Features as "SafeNet Authentication Client".'),
+    claim: msg('SAC syns i Program och funktioner som ”SafeNet Authentication Client”.', 'SAC appears in Programs and Features as “SafeNet Authentication Client”.'),
     source: 'https://docplayer.net/3585683-SafeNet-Authentication-Client.html',
     confidence: 'unconfirmed',
   },

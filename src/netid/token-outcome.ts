@@ -1,5 +1,6 @@
 import type { CardProbeDetails, CardSeen } from '../card/types.js';
-import { msg, type Localized } from '../i18n/index.js';
+import { INSERT_CARD } from '../card/advice.js';
+import { counted, joinLocalized, msg, plural, type Localized } from '../i18n/index.js';
 import type { CheckResult, ProbeOutcome } from '../model.js';
 import { personal } from '../personal.js';
 import { describeCertificate, markNames, type TokenCertificate } from '../pkcs11/certificates.js';
@@ -135,7 +136,7 @@ function noToken(
   details: NetidTokenDetails,
   notes: Localized[],
 ): ProbeOutcome<NetidTokenDetails> {
-  const slotText = slots.length === 0 ? msg('den listar inga kortläsare alls', 'it lists no card readers at all') : msg(`${slots.length} kortplats(er), inget kort`, `${slots.length} slot(s), no card`);
+  const slotText = slots.length === 0 ? msg('den listar inga kortläsare alls', 'it lists no card readers at all') : counted(slots.length, { one: 'kortplats, inget kort', other: 'kortplatser, inget kort' }, { one: 'card slot, no card', other: 'card slots, no card' });
   if (presentCards && presentCards.length > 0) {
     const readers = (open: string, close: string): string => presentCards.map((c) => `${open}${c.reader}${close}`).join(', ');
     const unmapped = presentCards.filter((c) => !slots.some((s) => sameReader(c.reader, s.description)));
@@ -162,9 +163,10 @@ function noToken(
   return {
     status: 'fail',
     summary: msg(`${who.sv} ser inget kort (${slotText.sv}).${agrees.sv}`, `${who.en} sees no card (${slotText.en}).${agrees.en}`),
-    advice: msg(
-      'Sätt i kortet i kortläsaren med chipet först och uppåt. Sitter kortet i: ta ut det och sätt i det igen, starta om kortprogramvaran (eller datorn) och kör igen.',
-      'Insert the card in the reader, chip first and facing up. If it is in: take it out and put it back, restart the card software (or the computer), and run again.',
+    // The card check's own advice, word for word, and what to do when the card is already in.
+    advice: joinLocalized(
+      [INSERT_CARD, msg('Sitter kortet redan i: ta ut det, skjut in det igen och starta om kortprogramvaran (eller datorn).', 'If it is already in: take it out, push it back in and restart the card software (or the computer).')],
+      ' ',
     ),
     notes,
     details,
@@ -218,7 +220,7 @@ function slotLine(slot: TokenSlotDetails): Localized {
   const certs = (slot.certificates ?? []).map((c) => `${c.label || c.id}${c.notAfter ? ` (→ ${c.notAfter.slice(0, 10)})` : ''}`).join(', ');
   const { label, manufacturer, model, serialNumber } = slot.token;
   return msg(
-    `${where}: ”${label}” (${manufacturer} ${model}, kortnummer ${serialNumber}), ${slot.certificates?.length ?? 0} certifikat${certs ? `: ${certs}` : ''}`,
-    `${where}: “${label}” (${manufacturer} ${model}, card number ${serialNumber}), ${slot.certificates?.length ?? 0} certificate(s)${certs ? `: ${certs}` : ''}`,
+    `${where}: ”${label}” (${manufacturer} ${model}, kortnummer ${serialNumber}), ${plural(slot.certificates?.length ?? 0, 'sv', { one: 'certifikat', other: 'certifikat' })}${certs ? `: ${certs}` : ''}`,
+    `${where}: “${label}” (${manufacturer} ${model}, card number ${serialNumber}), ${plural(slot.certificates?.length ?? 0, 'en', { one: 'certificate', other: 'certificates' })}${certs ? `: ${certs}` : ''}`,
   );
 }

@@ -23,6 +23,8 @@ export interface Verdict {
   readonly status: Exclude<Status, 'skip' | 'error'>;
   readonly summary: Localized;
   readonly advice?: Localized;
+  /** For the helpdesk agent, not the caller (a siths-doctor option). */
+  readonly agentHint?: Localized;
   /** The facts (with sources) the verdict rests on, shown as notes. */
   readonly facts: readonly FactId[];
   /** Lines for the report that do not change the status. */
@@ -151,9 +153,10 @@ export function judge(installations: readonly NetidInstallation[], kinds: readon
         `Card software is there, but no PKCS#11 library was found (${list(installations)})${warnings.map((w) => `; ${w.text.en}`).join('')}.`,
       ),
       advice: msg(
-        'Programvaran verkar ofullständigt installerad: be IT reparera eller installera om den. Ligger biblioteket på ett ovanligt ställe kan du ange det med --pkcs11-module SÖKVÄG.',
-        'The software looks incompletely installed: ask IT to repair or reinstall it. If the library is in an unusual place, name it with --pkcs11-module PATH.',
+        'Programvaran verkar ofullständigt installerad: be IT reparera eller installera om den.',
+        'The software looks incompletely installed: ask IT to repair or reinstall it.',
       ),
+      agentHint: msg('Ligger biblioteket på ett ovanligt ställe: ange det med --pkcs11-module SÖKVÄG.', 'If the library is in an unusual place, name it with --pkcs11-module PATH.'),
       facts: allFacts,
       notes: softNotes,
       ...(primary ? { primary } : {}),

@@ -1,4 +1,5 @@
 import { msg, type Localized } from '../i18n/index.js';
+import { remedy } from '../model.js';
 import type { PcscError } from './errors.js';
 
 export interface Explanation {
@@ -35,10 +36,7 @@ export function explainPcscError(err: PcscError, os: NodeJS.Platform): Explanati
     case 'helper-failed':
       return {
         summary: msg(`siths-doctors hjälpprocess för kortläsare slutade fungera: ${err.message}`, `siths-doctor's card reader helper process failed: ${err.message}`),
-        advice: msg(
-          'Kör igen. Om det upprepas: kör med --verbose och skicka rapporten till IT.',
-          'Run again. If it repeats, run with --verbose and send the report to IT.',
-        ),
+        advice: msg('Kör igen. Om det upprepas, skicka rapporten till IT.', 'Run again. If it repeats, send the report to IT.'),
       };
     case 'cancelled':
       return { summary: msg('Avbrutet.', 'Cancelled.'), advice: msg('', '') };
@@ -54,9 +52,12 @@ function noService(os: NodeJS.Platform): Explanation {
   if (os === 'win32') {
     return {
       summary: msg('Windows-tjänsten Smartkort (SCardSvr) körs inte.', 'The Windows Smart Card service (SCardSvr) is not running.'),
-      advice: msg(
-        'Sätt i kortläsaren först: Windows stänger av tjänsten när ingen kortläsare sitter i. Starta den annars i Tjänster (services.msc), tjänsten ”Smartkort”, eller som administratör: sc start SCardSvr.',
-        'Plug in the card reader first: Windows stops the service when no card reader is attached. Otherwise start it in Services (services.msc), "Smart Card", or as administrator: sc start SCardSvr.',
+      advice: remedy(
+        msg(
+          'Sätt i kortläsaren först: Windows stänger av tjänsten när ingen kortläsare sitter i. Starta den annars i Tjänster (services.msc), tjänsten ”Smartkort”, eller som administratör med kommandot nedan.',
+          'Plug in the card reader first: Windows stops the service when no card reader is attached. Otherwise start it in Services (services.msc), “Smart Card”, or as administrator with the command below.',
+        ),
+        { commands: [{ run: 'sc start SCardSvr', platform: 'win32' }] },
       ),
     };
   }
@@ -68,9 +69,12 @@ function noService(os: NodeJS.Platform): Explanation {
   }
   return {
     summary: msg('Smartkortstjänsten pcscd körs inte.', 'The smart card service pcscd is not running.'),
-    advice: msg(
-      'Starta den: sudo systemctl start pcscd.socket (finns den inte: sudo apt-get install pcscd, eller motsvarande paket för din Linux).',
-      'Start it: sudo systemctl start pcscd.socket (if it is missing: sudo apt-get install pcscd, or the package of your Linux).',
+    advice: remedy(
+      msg(
+        'Starta den med kommandot nedan. Finns den inte: installera paketet pcscd (sudo apt-get install pcscd, eller motsvarande paket för din Linux).',
+        'Start it with the command below. If it is missing, install the pcscd package (sudo apt-get install pcscd, or the package of your Linux).',
+      ),
+      { commands: [{ run: 'sudo systemctl start pcscd.socket', platform: 'linux' }] },
     ),
   };
 }

@@ -7,6 +7,8 @@ import { pcscFailure } from '../pcsc/outcome.js';
 import type { CertificateSet } from '../x509/inputs.js';
 
 export const CARD_CERT_ID = 'card-cert';
+/** The check's title when --cert files ran instead of the card (also what `explain` says for such a code). */
+export const CERTIFICATE_FILES_TITLE = msg('Certifikat i filerna', 'Certificates in the files');
 
 /**
  * "Är ditt certifikat på kortet fortfarande giltigt?" The certificates on the
@@ -19,6 +21,7 @@ export function createCardCertProbe(style: { readonly listing: boolean }): Probe
   return {
     id: CARD_CERT_ID,
     title: msg('Certifikat på kortet', 'Certificates on the card'),
+    titleFor: (o) => (o.certFiles.length > 0 ? CERTIFICATE_FILES_TITLE : msg('Certifikat på kortet', 'Certificates on the card')),
     description: msg(
       'Läser certifikaten på kortet utan PIN-kod och bedömer legitimeringscertifikatet som SITHS-inloggningar behöver: giltigt nu, dagar kvar, utfärdare (SITHS, Efos, Telia), HSA-id eller personnummer. Med --cert granskas filer i stället.',
       'Reads the certificates on the card without a PIN and judges the authentication certificate SITHS logins need: valid now, days left, issuer (SITHS, Efos, Telia), HSA-id or personal number. With --cert it examines files instead.',
@@ -72,11 +75,12 @@ async function certificatesFromCards(
     } catch (err) {
       if (isPcscError(err)) return pcscFailure(err, ctx.system.platform.os);
       if (!isCardReadError(err)) throw err;
-      const { summary, advice } = explainCardReadError(err);
+      const { summary, advice, notes } = explainCardReadError(err);
       return {
         status: err.kind === 'card-removed' ? 'fail' : 'error',
         summary,
         advice,
+        ...(notes ? { notes } : {}),
         details: {
           reader: card.reader,
           readError: err.kind,

@@ -1,4 +1,5 @@
 import { analyseAtr, formatAtr } from '../card/atr.js';
+import { INSERT_CARD } from '../card/advice.js';
 import { identifyAtr, type CardFamily } from '../card/atr-table.js';
 import { loadSmartcardList, lookUpAtr } from '../card/smartcard-list.js';
 import type { CardProbeDetails, CardSeen } from '../card/types.js';
@@ -22,10 +23,6 @@ const FAMILY: Record<CardFamily, Localized> = {
   bank: msg('bankkort med BankID, inte ett SITHS-kort', 'a bank card with BankID, not a SITHS card'),
 };
 
-const INSERT_CARD = msg(
-  'Sätt i SITHS-kortet helt i kortläsaren, med chippet först (på de flesta läsare med chippet uppåt). Vänta några sekunder och kör igen.',
-  'Push the SITHS card all the way into the card reader, chip first (on most readers with the chip facing up). Wait a few seconds and run again.',
-);
 const MUTE_ADVICE = msg(
   'Ta ut kortet och sätt i det igen, med chippet först och åt rätt håll. Torka försiktigt av chippet. Prova en annan USB-port eller en annan kortläsare. Svarar kortet fortfarande inte kan det vara skadat: kontakta den som lämnar ut SITHS-kort i din organisation.',
   'Take the card out and put it back in, chip first and the right way round. Gently wipe the chip. Try another USB port or another card reader. If the card still does not answer it may be damaged: contact whoever issues SITHS cards in your organisation.',

@@ -1,4 +1,4 @@
-import { msg, type Localized } from '../i18n/index.js';
+import { msg, same, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeOutcome } from '../model.js';
 import { cardsFromCardProbe, tokenOutcome, type NetidTokenDetails } from '../netid/token-outcome.js';
 import { CARD_SOFTWARE_ID, netidDetailsOf } from '../netid/types.js';
@@ -51,7 +51,7 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
           'Installera om siths-doctor (samma version, från npm eller som fristående fil) och kör igen.',
           'Reinstall siths-doctor (the same version, from npm or as the standalone file) and run again.',
         ),
-        notes: [msg(`koffi: ${inspection.message}`, `koffi: ${inspection.message}`)],
+        notes: [same(`koffi: ${inspection.message}`)],
         details: { library, skipReason: 'component-missing', component: 'koffi', error: inspection.message },
       };
     case 'load-failed':
@@ -98,7 +98,8 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
       return {
         status: 'error',
         summary: msg(`Kunde inte undersöka PKCS#11-biblioteket: ${inspection.message}`, `Could not examine the PKCS#11 library: ${inspection.message}`),
-        advice: msg('Kör igen med --verbose och skicka rapporten till IT.', 'Run again with --verbose and send the report to IT.'),
+        advice: msg('Kör igen. Om det upprepas, skicka rapporten till IT.', 'Run again. If it repeats, send the report to IT.'),
+        agentHint: msg('Kör igen med --verbose för att se mer.', 'Run again with --verbose to see more.'),
         details: { library, error: inspection.message },
       };
     case 'aborted':

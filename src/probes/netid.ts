@@ -1,5 +1,5 @@
 import { msg, type Localized } from '../i18n/index.js';
-import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
+import { type Probe, type ProbeContext, type ProbeOutcome } from '../model.js';
 import { findNetid, platformOf, type Platform } from '../netid/detect.js';
 import type { PlatformFindings } from '../netid/files.js';
 import { CARD_SOFTWARE_ALIASES, CARD_SOFTWARE_ID, type NetidDetails, type NetidInstallation } from '../netid/types.js';
@@ -95,7 +95,8 @@ function outcomeOf(findings: PlatformFindings, platform: Platform, kinds: readon
     return {
       status: 'error',
       summary: msg('Kunde inte avgöra vilken kortprogramvara som finns: registret gick inte att läsa.', 'Could not tell which card software is installed: the registry could not be read.'),
-      advice: msg('Kör igen. Om det upprepas, kör med --verbose och skicka rapporten till IT.', 'Run again. If it repeats, run with --verbose and send the report to IT.'),
+      advice: msg('Kör igen. Om det upprepas, skicka rapporten till IT.', 'Run again. If it repeats, send the report to IT.'),
+      agentHint: msg('Kör igen med --verbose för att se mer.', 'Run again with --verbose to see more.'),
       notes,
       details,
     };
@@ -105,11 +106,12 @@ function outcomeOf(findings: PlatformFindings, platform: Platform, kinds: readon
       status: 'fail',
       summary: msg(`${verdict.summary.sv} (Letade i ${WHERE_LOOKED[platform].sv}.)`, `${verdict.summary.en} (Looked in ${WHERE_LOOKED[platform].en}.)`),
       ...(verdict.advice ? { advice: verdict.advice } : {}),
+      ...(verdict.agentHint ? { agentHint: verdict.agentHint } : {}),
       notes,
       details,
     };
   }
-  return { status: verdict.status, summary: verdict.summary, ...(verdict.advice ? { advice: verdict.advice } : {}), notes, details };
+  return { status: verdict.status, summary: verdict.summary, ...(verdict.advice ? { advice: verdict.advice } : {}), ...(verdict.agentHint ? { agentHint: verdict.agentHint } : {}), notes, details };
 }
 
 function flatten(i: NetidInstallation): Partial<NetidDetails> {

@@ -13,6 +13,8 @@ export interface ProxyTarget {
   /** The proxy without credentials. */
   readonly proxy?: string;
   readonly source: ProxySource;
+  /** The exact setting: HTTPS_PROXY, https_proxy, ALL_PROXY, NO_PROXY, ProxyServer, ProxyOverride, AutoConfigURL, netsh winhttp. */
+  readonly setting?: string;
   readonly pac?: string;
   readonly pacSource?: ProxySource;
   readonly pacResult?: string;
@@ -37,8 +39,12 @@ const SOURCE: Record<Exclude<ProxySource, 'pac'>, Localized> = {
   none: msg('ingen inställning', 'no setting'),
 };
 
-/** "environment variables", or "the PAC script X, set in Windows Internet Settings". */
-function origin(source: ProxySource, pac?: string, pacSource?: ProxySource): Localized {
+/** "the environment variable HTTPS_PROXY", or "the PAC script X, set in Windows Internet Settings". */
+function origin(source: ProxySource, pac?: string, pacSource?: ProxySource, setting?: string): Localized {
+  if (source === 'env' && setting) return msg(`miljövariabeln ${setting}`, `the environment variable ${setting}`);
+  if ((source === 'windows-user' || source === 'windows-winhttp') && setting) {
+    return msg(`${SOURCE[source].sv} (${setting})`, `${SOURCE[source].en} (${setting})`);
+  }
   if (source !== 'pac') return SOURCE[source];
   const where = pacSource && pacSource !== 'pac' && pacSource !== 'option' ? SOURCE[pacSource] : undefined;
   return where
@@ -47,7 +53,7 @@ function origin(source: ProxySource, pac?: string, pacSource?: ProxySource): Loc
 }
 
 function route(target: ProxyTarget): Localized {
-  const from = origin(target.source, target.pac, target.pacSource);
+  const from = origin(target.source, target.pac, target.pacSource, target.setting);
   if (target.mode === 'pac-not-fetched') {
     return msg(`avgörs av ${from.sv}, som inte hämtades (--offline)`, `decided by ${from.en}, not fetched (--offline)`);
   }
@@ -63,6 +69,7 @@ function toTarget(url: URL, decision: ProxyDecision): ProxyTarget {
     mode: decision.mode,
     ...(decision.url ? { proxy: proxyForDisplay(decision.url) } : {}),
     source: decision.source,
+    ...(decision.setting ? { setting: decision.setting } : {}),
     ...(decision.pac ? { pac: decision.pac } : {}),
     ...(decision.pacSource ? { pacSource: decision.pacSource } : {}),
     ...(decision.pacResult ? { pacResult: decision.pacResult } : {}),
@@ -101,10 +108,10 @@ export const proxyProbe: Probe<ProxyDetails> = {
 };
 
 function summarize(targets: readonly ProxyTarget[]): Localized {
-  const distinct = new Set(targets.map((t) => `${t.mode} ${t.proxy ?? ''} ${t.source} ${t.pac ?? ''}`));
+  const distinct = new Set(targets.map((t) => `${t.mode} ${t.proxy ?? ''} ${t.source} ${t.setting ?? ''} ${t.pac ?? ''}`));
   if (distinct.size > 1) return msg('Olika vägar för olika adresser, se underlag.', 'Different routes for different addresses, see evidence.');
   const first = targets[0]!;
-  const from = origin(first.source, first.pac, first.pacSource);
+  const from = origin(first.source, first.pac, first.pacSource, first.setting);
   switch (first.mode) {
     case 'direct':
       return first.source === 'none'

@@ -64,7 +64,7 @@ function nextStep(url: string): Localized {
   );
 }
 
-const viaText = (via: string): Localized => (via === 'direct' ? msg('direkt', 'direct') : msg(`via proxy ${via}`, `via proxy ${via}`));
+const viaText = (via: string): Localized => (via === 'direct' ? msg('direkt', 'direct') : msg(`via proxyn ${via}`, `via proxy ${via}`));
 
 export const testPageProbe: Probe<TestPageDetails> = {
   id: 'test-page',

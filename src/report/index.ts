@@ -14,6 +14,8 @@ export interface RenderOptions {
   readonly verbose: boolean;
   /** Text: show the evidence lines (notes) without --verbose, for commands whose point is the evidence (`tls`). */
   readonly showNotes?: boolean;
+  /** Text: the terminal's width, to wrap at; undefined leaves lines whole (files, pipes). */
+  readonly width?: number;
 }
 
 /** Every report leaves the program through here: one language, redacted, formatted. */
@@ -27,6 +29,6 @@ export function renderReport(report: RunReport, options: RenderOptions): string 
     case 'prometheus':
       return renderPrometheus(rendered);
     case 'text':
-      return renderText(rendered, { colorLevel: options.colorLevel, verbose: options.verbose, showNotes: options.showNotes });
+      return renderText(rendered, { colorLevel: options.colorLevel, verbose: options.verbose, showNotes: options.showNotes, width: options.width });
   }
 }

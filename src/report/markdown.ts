@@ -1,6 +1,7 @@
 import type { Status } from '../model.js';
 import type { RenderedReport } from './report.js';
-import { countsPhrase, OVERALL, seconds, STATUS_WORD, WORDS } from './words.js';
+import { actionsOf } from './actions.js';
+import { becauseOf, countsPhrase, OVERALL, seconds, STATUS_WORD, WORDS } from './words.js';
 
 const EMOJI: Record<Status, string> = {
   pass: '✅',
@@ -32,15 +33,26 @@ export function renderMarkdown(report: RenderedReport): string {
     lines.push(w.noChecks, '');
   } else {
     lines.push(`| | ${w.check} | ${w.outcome} |`, '|---|---|---|');
+    const titleOf = (id: string): string => report.checks.find((c) => c.id === id)?.title ?? id;
     for (const c of report.checks) {
-      lines.push(`| ${EMOJI[c.status]} ${STATUS_WORD[c.status][lang]} | ${cell(c.title)} (\`${c.id}\`) | ${cell(c.summary)} |`);
+      // The agent reads the ticket: the check's own finding, and that it follows from the root cause.
+      const outcome = c.because ? `${c.summary} ${becauseOf(c.status, titleOf(c.because), lang)}` : c.summary;
+      lines.push(`| ${EMOJI[c.status]} ${STATUS_WORD[c.status][lang]} | ${cell(c.title)} (\`${c.id}\`) | ${cell(outcome)} |`);
     }
     lines.push('');
   }
-  const needsAction = report.checks.filter((c) => c.advice && (c.status === 'fail' || c.status === 'error' || c.status === 'warn'));
-  if (needsAction.length > 0) {
+  const actions = actionsOf(report);
+  if (actions.length > 0) {
     lines.push(`## ${w.whatToDo.replace(/:$/, '')}`, '');
-    for (const c of needsAction) lines.push(`- ${EMOJI[c.status]} **${c.title}:** ${c.advice.replace(/\r?\n/g, ' ')}`);
+    actions.forEach((a, i) => {
+      const head = a.cause ? `**${a.cause}** (\`${a.check.id}\`)` : `**${a.check.title}:**`;
+      lines.push(`${i + 1}. ${EMOJI[a.status]} ${head} ${a.advice.replace(/\r?\n/g, ' ')}`);
+      const sub: string[] = [];
+      if (a.commands.length > 0) sub.push('', '   ```', ...a.commands.map((c) => `   ${c.run}`), '   ```');
+      for (const l of a.links) sub.push(`   - [${l.title.replace(/[[\]]/g, '')}](<${l.url}>)`);
+      if (a.agentHint) sub.push(`   - *${w.forTheAgent}:* ${a.agentHint}`);
+      if (sub.length > 0) lines.push(...sub, '');
+    });
     lines.push('');
   }
   const withEvidence = report.checks.filter((c) => c.notes.length > 0 || Object.keys(c.details).length > 0);

@@ -1,7 +1,8 @@
 import { pick, type Lang, type Localized } from '../i18n/index.js';
 import type { CheckResult, Status } from '../model.js';
 import { redactDeep } from '../personal.js';
-import { encodeSupportCode } from '../support-code.js';
+import { encodeSupportCode, type CertificateSource } from '../support-code.js';
+import { CAUSE_ADVICE, findRootCauses, type CauseKind } from './root-cause.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -14,6 +15,8 @@ export interface RunReport {
   readonly durationMs: number;
   readonly platform: { readonly os: string; readonly arch: string; readonly node: string };
   readonly results: readonly CheckResult[];
+  /** Where the certificates came from (--cert files or the card); the support code carries it. */
+  readonly certificates?: CertificateSource;
 }
 
 /**
@@ -36,7 +39,26 @@ export interface RenderedReport {
     readonly error: number;
     readonly supportCode: string;
   };
+  /** The first root cause's check id, or null: where to start. */
+  readonly rootCause: string | null;
+  /** Every group of checks that failed for one reason, most important first. */
+  readonly rootCauses: readonly RenderedRootCause[];
   readonly checks: readonly RenderedCheck[];
+}
+
+export interface RenderedRootCause {
+  readonly check: string;
+  readonly cause: CauseKind;
+  readonly because: readonly string[];
+  /** The cause in plain words, and the one piece of advice for it. */
+  readonly summary: string;
+  readonly advice: string;
+}
+
+export interface RenderedCommand {
+  readonly run: string;
+  /** The platform it applies to (Node's names: linux, win32, darwin); absent when any. */
+  readonly platform?: string;
 }
 
 export interface RenderedCheck {
@@ -45,6 +67,14 @@ export interface RenderedCheck {
   readonly title: string;
   readonly summary: string;
   readonly advice: string;
+  /** Commands that carry out the advice. */
+  readonly commands: readonly RenderedCommand[];
+  /** Where to read more. */
+  readonly links: readonly { readonly title: string; readonly url: string }[];
+  /** For the helpdesk agent, not the caller (may name siths-doctor's options); "" when none. */
+  readonly agentHint: string;
+  /** The root cause's check id when this check failed or was skipped because of it. */
+  readonly because?: string;
   readonly notes: readonly string[];
   readonly durationMs: number;
   readonly details: Record<string, unknown>;
@@ -69,6 +99,8 @@ export function renderable(report: RunReport, lang: Lang, showPersonalData: bool
   const counts = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
   for (const r of report.results) counts[r.status]++;
   const text = (l: Localized | undefined): string => (l ? pick(l, lang) : '');
+  const causes = findRootCauses(report.results);
+  const becauseOf = new Map(causes.flatMap((c) => c.because.map((id) => [id, c.check] as const)));
   const rendered: RenderedReport = {
     schemaVersion: SCHEMA_VERSION,
     tool: report.tool,
@@ -79,20 +111,41 @@ export function renderable(report: RunReport, lang: Lang, showPersonalData: bool
     summary: {
       status: overallStatus(report.results.map((r) => r.status)),
       ...counts,
-      supportCode: encodeSupportCode(new Map(report.results.map((r) => [r.id, r.status]))),
+      supportCode: encodeSupportCode(new Map(report.results.map((r) => [r.id, r.status])), { certificates: report.certificates }),
     },
+    rootCause: causes[0]?.check ?? null,
+    rootCauses: causes.map((c) => {
+      const root = report.results.find((r) => r.id === c.check)!;
+      const words = c.cause === 'prerequisite' ? undefined : CAUSE_ADVICE[c.cause];
+      return {
+        ...c,
+        summary: text(words?.summary ?? root.summary),
+        advice: text(words?.advice ?? root.advice),
+      };
+    }),
     checks: report.results.map((r) => ({
       id: r.id,
       status: r.status,
       title: text(r.title),
       summary: text(r.summary),
-      advice: text(r.advice),
+      ...renderedAdvice(r, lang),
+      ...(becauseOf.has(r.id) ? { because: becauseOf.get(r.id)! } : {}),
       notes: (r.notes ?? []).map(text),
       durationMs: Math.round(r.durationMs),
       details: toPlainJson(r.details ?? {}) as Record<string, unknown>,
     })),
   };
   return redactDeep(rendered, showPersonalData, lang);
+}
+
+function renderedAdvice(r: CheckResult, lang: Lang): Pick<RenderedCheck, 'advice' | 'commands' | 'links' | 'agentHint'> {
+  const remedy = r.advice;
+  return {
+    advice: remedy ? pick(remedy, lang) : '',
+    commands: (remedy?.commands ?? []).map((c) => ({ run: c.run, ...(c.platform ? { platform: c.platform } : {}) })),
+    links: (remedy?.links ?? []).map((l) => ({ title: pick(l.title, lang), url: l.url })),
+    agentHint: r.agentHint ? pick(r.agentHint, lang) : '',
+  };
 }
 
 /** Details may hold Dates, Buffers, bigints or undefined; make them plain, stable JSON. */

@@ -1,7 +1,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Status } from '../model.js';
 import type { RenderedCheck, RenderedReport, SummaryStatus } from './report.js';
-import { countsPhrase, OVERALL, seconds, WORDS } from './words.js';
+import { actionsOf } from './actions.js';
+import { becauseOf, countsPhrase, OVERALL, seconds, WORDS } from './words.js';
+import { columns, hanging } from './wrap.js';
 
 export interface TextStyle {
   /** chalk colour level: 0 = no ANSI codes at all. */
@@ -9,6 +11,8 @@ export interface TextStyle {
   readonly verbose: boolean;
   /** Evidence lines without the structured details. */
   readonly showNotes?: boolean;
+  /** The terminal's width in columns; undefined (a file, a pipe) leaves lines unwrapped. */
+  readonly width?: number;
 }
 
 export const SYMBOL: Record<Status, string> = {
@@ -35,43 +39,73 @@ function paint(chalk: ChalkInstance, status: Status | SummaryStatus, text: strin
 }
 
 /**
- * One line per check for the helpdesk to read aloud, then what to do for
- * what did not pass, the result and the support code. --verbose adds the
- * evidence lines and the structured details under each check.
+ * One line per check for the helpdesk to read aloud, then what to do, in
+ * the order to act (each root cause once, first), the result and the support
+ * code. Wrapped at word boundaries to the terminal's width, continuation
+ * lines under their text. --verbose adds the agent's hints, the evidence
+ * lines and the structured details under each check.
  */
 export function renderText(report: RenderedReport, style: TextStyle): string {
   const chalk = new Chalk({ level: style.colorLevel });
   const w = WORDS[report.lang];
+  const width = style.width;
   const lines: string[] = [];
-  lines.push(chalk.bold(`${w.heading} · siths-doctor ${report.tool.version}`));
+  lines.push(...hanging('', chalk.bold(`${w.heading} · siths-doctor ${report.tool.version}`), 0, width));
   if (report.checks.length === 0) lines.push(w.noChecks);
-  const width = Math.max(0, ...report.checks.map((c) => [...c.title].length));
+  const titleWidth = Math.max(0, ...report.checks.map((c) => columns(c.title)));
+  // Summaries beside the titles when there is room for them, else under them.
+  const beside = width === undefined || width - (titleWidth + 6) >= 36;
+  const titleOf = (id: string): string => report.checks.find((c) => c.id === id)?.title ?? id;
   for (const check of report.checks) {
-    const title = check.title + ' '.repeat(width - [...check.title].length);
-    lines.push(`${paint(chalk, check.status, SYMBOL[check.status])} ${chalk.bold(title)}  ${check.summary}`);
-    if (style.verbose) lines.push(...verboseLines(check));
-    else if (style.showNotes) lines.push(...check.notes.map((n) => `      ${n}`));
-  }
-  const needsAction = report.checks.filter((c) => c.advice && (c.status === 'fail' || c.status === 'error' || c.status === 'warn'));
-  if (needsAction.length > 0) {
-    lines.push('', chalk.bold(w.whatToDo));
-    for (const check of needsAction) {
-      lines.push(`  ${paint(chalk, check.status, SYMBOL[check.status])} ${chalk.bold(check.title)}: ${check.advice}`);
+    const summary = check.because ? becauseOf(check.status, titleOf(check.because), report.lang) : check.summary;
+    const symbol = paint(chalk, check.status, SYMBOL[check.status]);
+    if (beside) {
+      const title = check.title + ' '.repeat(titleWidth - columns(check.title));
+      lines.push(...hanging(`${symbol} ${chalk.bold(title)}  `, check.because ? chalk.dim(summary) : summary, titleWidth + 6, width));
+    } else {
+      lines.push(...hanging(`${symbol} `, chalk.bold(check.title), 4, width));
+      lines.push(...hanging('    ', check.because ? chalk.dim(summary) : summary, 4, width));
     }
+    const evidence = style.verbose ? verboseLines(check, report.lang) : style.showNotes ? check.notes : [];
+    for (const line of evidence) lines.push(...hanging('      ', line, 6, width));
+    if (style.verbose) lines.push(...detailLines(check));
+  }
+  const actions = actionsOf(report);
+  if (actions.length > 0) {
+    lines.push('', chalk.bold(w.whatToDo));
+    actions.forEach((action, i) => {
+      const number = `${i + 1}.`.padStart(4);
+      const head = `${number} ${paint(chalk, action.status, SYMBOL[action.status])} `;
+      // A network cause is said in its own words; the check that showed it first is only the evidence.
+      const text = action.cause ? `${chalk.bold(action.cause)} ${action.advice}` : `${chalk.bold(action.check.title + ':')} ${action.advice}`;
+      lines.push(...hanging(head, text, 9, width));
+      for (const c of action.commands) lines.push(...hanging('         $ ', c.run, 11, width));
+      for (const l of action.links) lines.push(...hanging('         ', `${l.title}: ${l.url}`, 9, width));
+      if (style.verbose && action.agentHint) lines.push(...hanging(`         ${w.forTheAgent}: `, action.agentHint, 9, width));
+    });
   }
   lines.push('');
   const overall = report.summary.status;
   const counts = countsPhrase(report);
   lines.push(
-    `${w.result}: ${paint(chalk, overall, chalk.bold(OVERALL[overall][report.lang]))}${counts ? ` (${counts})` : ''}, ${seconds(report.durationMs, report.lang)}`,
+    ...hanging(
+      '',
+      `${w.result}: ${paint(chalk, overall, chalk.bold(OVERALL[overall][report.lang]))}${counts ? ` (${counts})` : ''}, ${seconds(report.durationMs, report.lang)}`,
+      2,
+      width,
+    ),
   );
-  lines.push(`${w.supportCode} (${w.supportCodeHint}): ${chalk.bold(report.summary.supportCode)}`);
+  lines.push(...hanging('', `${w.supportCode} (${w.supportCodeHint}): ${chalk.bold(report.summary.supportCode)}`, 2, width));
   return lines.join('\n') + '\n';
 }
 
-function verboseLines(check: RenderedCheck): string[] {
-  const out = check.notes.map((n) => `      ${n}`);
+function verboseLines(check: RenderedCheck, lang: RenderedReport['lang']): string[] {
+  const out = check.because ? [check.summary] : [];
+  if (check.agentHint && check.advice === '') out.push(`${WORDS[lang].forTheAgent}: ${check.agentHint}`);
+  return [...out, ...check.notes];
+}
+
+function detailLines(check: RenderedCheck): string[] {
   const details = JSON.stringify(check.details, null, 2);
-  if (details !== '{}') out.push(...details.split('\n').map((l) => `      ${l}`));
-  return out;
+  return details === '{}' ? [] : details.split('\n').map((l) => `      ${l}`);
 }

@@ -1,4 +1,4 @@
-import type { Lang } from '../i18n/index.js';
+import { plural, type Lang } from '../i18n/index.js';
 import type { Status } from '../model.js';
 import type { RenderedReport, SummaryStatus } from './report.js';
 
@@ -17,6 +17,9 @@ export const WORDS = {
     reportWritten: (file: string) => `Rapporten är sparad i ${file}`,
     checking: 'Kontrollerar',
     noChecks: 'Inga kontroller kördes.',
+    forTheAgent: 'För supporten',
+    commands: 'Kommandon',
+    links: 'Läs mer',
   },
   en: {
     heading: 'SITHS login check',
@@ -31,6 +34,9 @@ export const WORDS = {
     reportWritten: (file: string) => `Report saved to ${file}`,
     checking: 'Checking',
     noChecks: 'No checks were run.',
+    forTheAgent: 'For the helpdesk',
+    commands: 'Commands',
+    links: 'Read more',
   },
 } as const;
 
@@ -44,18 +50,30 @@ export const OVERALL: Record<SummaryStatus, Record<Lang, string>> = {
 export const STATUS_WORD: Record<Status, Record<Lang, string>> = {
   pass: { sv: 'godkänd', en: 'passed' },
   warn: { sv: 'varning', en: 'warning' },
-  fail: { sv: 'misslyckad', en: 'failed' },
-  skip: { sv: 'överhoppad', en: 'skipped' },
+  fail: { sv: 'fel', en: 'failed' },
+  skip: { sv: 'inte kontrollerad', en: 'skipped' },
   error: { sv: 'kunde inte kontrolleras', en: 'could not be checked' },
 };
 
 const COUNT_WORDS: Record<Status, Record<Lang, [one: string, many: string]>> = {
   pass: { sv: ['godkänd', 'godkända'], en: ['passed', 'passed'] },
   warn: { sv: ['varning', 'varningar'], en: ['warning', 'warnings'] },
-  fail: { sv: ['misslyckad', 'misslyckade'], en: ['failed', 'failed'] },
-  skip: { sv: ['överhoppad', 'överhoppade'], en: ['skipped', 'skipped'] },
-  error: { sv: ['ej kontrollerad', 'ej kontrollerade'], en: ['could not be checked', 'could not be checked'] },
+  fail: { sv: ['fel', 'fel'], en: ['failed', 'failed'] },
+  skip: { sv: ['inte kontrollerad', 'inte kontrollerade'], en: ['skipped', 'skipped'] },
+  error: { sv: ['kunde inte kontrolleras', 'kunde inte kontrolleras'], en: ['could not be checked', 'could not be checked'] },
 };
+
+/** A check that failed or was skipped because of another: said instead of repeating the cause. */
+export function becauseOf(status: Status, root: string, lang: Lang): string {
+  switch (status) {
+    case 'fail':
+      return lang === 'sv' ? `Fel på grund av ”${root}”.` : `Failed because of “${root}”.`;
+    case 'skip':
+      return lang === 'sv' ? `Kontrollerades inte eftersom ”${root}” inte gick igenom.` : `Not checked because “${root}” did not pass.`;
+    default:
+      return lang === 'sv' ? `Kunde inte kontrolleras på grund av ”${root}”.` : `Could not be checked because of “${root}”.`;
+  }
+}
 
 /** "2 passed, 1 failed, 1 skipped" with zero counts left out, worst first. */
 export function countsPhrase(report: RenderedReport): string {
@@ -65,8 +83,8 @@ export function countsPhrase(report: RenderedReport): string {
     .filter((s) => report.summary[s] > 0)
     .map((s) => {
       const n = report.summary[s];
-      const [one, many] = COUNT_WORDS[s][lang];
-      return `${n} ${n === 1 ? one : many}`;
+      const [one, other] = COUNT_WORDS[s][lang];
+      return plural(n, lang, { one, other });
     });
   return parts.join(', ');
 }

@@ -240,13 +240,13 @@ function requestLines(request: ClientCertificateRequestDetails | undefined): Loc
       : msg(`  Servern ber om klientcertifikat (${types}) från vilken utfärdare som helst.`, `  The server asks for a client certificate (${types}) from any authority.`),
   ];
   const card = new Set(request.cardAuthorities ?? []);
-  for (const name of names.slice(0, MAX_AUTHORITY_NOTES)) lines.push(card.has(name) ? msg(`    ${name} (SITHS/Efos)`, `    ${name} (SITHS/Efos)`) : same(`    ${name}`));
+  for (const name of names.slice(0, MAX_AUTHORITY_NOTES)) lines.push(card.has(name) ? same(`    ${name} (SITHS/Efos)`) : same(`    ${name}`));
   if (names.length > 0 && card.size === 0) {
     lines.push(msg('    Ingen av dem är en SITHS- eller Efos-utfärdare.', '    None of them is a SITHS or Efos CA.'));
   }
   if (names.length > MAX_AUTHORITY_NOTES) {
     const more = names.length - MAX_AUTHORITY_NOTES;
-    lines.push(msg(`    … och ${more} till (se details)`, `    … and ${more} more (see details)`));
+    lines.push(msg(`    … och ${more} till (alla finns i JSON-rapporten)`, `    … and ${more} more (all in the JSON report)`));
   }
   return lines;
 }

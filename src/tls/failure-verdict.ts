@@ -142,7 +142,7 @@ export function judgeFailure(host: string, port: number, err: TlsProbeError): Fa
       return {
         status: 'error',
         summary: msg(`Kontrollen av ${host} avbröts innan den var klar.`, `The check of ${host} was stopped before it finished.`),
-        advice: msg('Kör igen, gärna med längre --timeout.', 'Run again, perhaps with a longer --timeout.'),
+        advice: msg('Kör igen. Om det upprepas, skicka rapporten till IT.', 'Run again. If it repeats, send the report to IT.'),
       };
   }
 }

@@ -1,4 +1,4 @@
-import { msg, type Localized } from '../i18n/index.js';
+import { msg, same, type Localized } from '../i18n/index.js';
 
 /** How a person logs in through a host. */
 export type LoginMethod = 'card-mtls' | 'siths-eid-app' | 'bankid';
@@ -6,7 +6,7 @@ export type LoginMethod = 'card-mtls' | 'siths-eid-app' | 'bankid';
 export const LOGIN_METHOD_NAMES: Record<LoginMethod, Localized> = {
   'card-mtls': msg('SITHS-kort på denna enhet (ömsesidig TLS med kortet)', 'SITHS card on this device (mutual TLS with the card)'),
   'siths-eid-app': msg('SITHS eID-appen (utanför webbläsaren, på denna eller annan enhet)', 'the SITHS eID app (out of band, on this or another device)'),
-  bankid: msg('BankID', 'BankID'),
+  bankid: same('BankID'),
 };
 
 /**

@@ -1,3 +1,4 @@
+import { counted, type Localized } from '../i18n/index.js';
 import { attributeOf } from './dn.js';
 
 /** The domain the advice asks IT to exempt from inspection. */
@@ -22,13 +23,7 @@ export function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-const PLURAL_EN = new Intl.PluralRules('en');
-
-/** "1 certificate authority" / "2 certificate authorities", in both languages. */
-export function authorities(count: number): { readonly sv: string; readonly en: string } {
-  return {
-    // "utfärdare" is both singular and plural.
-    sv: `${count} utfärdare`,
-    en: `${count} ${PLURAL_EN.select(count) === 'one' ? 'certificate authority' : 'certificate authorities'}`,
-  };
+/** "1 certificate authority" / "2 certificate authorities", in both languages ("utfärdare" is both). */
+export function authorities(count: number): Localized {
+  return counted(count, { one: 'utfärdare', other: 'utfärdare' }, { one: 'certificate authority', other: 'certificate authorities' });
 }

@@ -5,7 +5,7 @@ import { isAnalysed, type JudgedCertificate, type Verdict } from './judge.js';
 
 const ORDER_NEW_CARD = msg(
   'Beställ ett nytt kort hos din organisations kortadministratör (ofta kallad SITHS-administratör eller korttillverkningen); ta med giltig legitimation.',
-  'Order a new card from your organisation\'s card administrator (often called the SITHS administrator, or card production: "korttillverkning"); bring valid ID.',
+  'Order a new card from your organisation\'s card administrator (often called the SITHS administrator, or card production: “korttillverkning”); bring valid ID.',
 );
 
 /** What to do, in plain words, for every reason the verdict gives; undefined when there is nothing to do. */
@@ -15,7 +15,7 @@ export function adviceOf(verdict: Verdict, items: readonly JudgedCertificate[], 
     sentences.push(
       msg(
         'Kontrollen ”clock” visar att datorns klocka går fel: rätta den först, eftersom certifikatens datum bedöms mot den.',
-        'The "clock" check found this computer\'s clock wrong: correct it first, since the certificate dates are judged against it.',
+        'The “clock” check found this computer\'s clock wrong: correct it first, since the certificate dates are judged against it.',
       ),
     );
   }
@@ -35,7 +35,7 @@ export function adviceOf(verdict: Verdict, items: readonly JudgedCertificate[], 
         sentences.push(
           msg(
             `Kontrollera datorns datum, klockslag och tidszon (kontrollen ”clock” visar om klockan går fel). Stämmer klockan är certifikatet nytt och fungerar från ${from}.`,
-            `Check this computer's date, time and time zone (the "clock" check shows whether the clock is wrong). If the clock is right, the certificate is new and works from ${from}.`,
+            `Check this computer's date, time and time zone (the “clock” check shows whether the clock is wrong). If the clock is right, the certificate is new and works from ${from}.`,
           ),
         );
         break;

@@ -33,7 +33,7 @@ export function certificateListing(item: JudgedCertificate, ctx: LineContext): L
     [LABELS.key, keyWords(a)],
     [LABELS.keyUsage, f.keyUsage ? same(f.keyUsage.join(', ') || '–') : msg('ingen begränsning', 'not restricted')],
     [LABELS.extendedKeyUsage, f.extendedKeyUsage ? same(f.extendedKeyUsage.map((o) => named(o, EKU_NAMES)).join(', ') || '–') : none],
-    [LABELS.policies, f.policies.length > 0 ? same(f.policies.map((o) => named(o, POLICY_NAMES)).join(', ')) : none],
+    [LABELS.policies, f.policies.length > 0 ? same(f.policies.map((o) => named(o, POLICY_NAMES)).join(', ')) : msg('inga', 'none')],
   ];
   if (f.emails.length > 0) rows.push([LABELS.email, same(f.emails.map((e) => (a.role === 'ca' ? e : personal(e, 'email'))).join(', '))]);
   rows.push([LABELS.serial, same(f.serialNumber)], [LABELS.fingerprint, same(f.sha256)]);

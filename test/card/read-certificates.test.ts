@@ -39,9 +39,9 @@ describe('reading the certificates of a PKCS#15 card (emulated card, no pcscd)',
       '3F0050154332',
       '3F0050154333',
       '3F0050154334',
-      `3F0050154340 index=0 length=${image.certificates[4]!.der.length}`,
-      `3F0050154340 index=${image.certificates[4]!.der.length} length=${image.certificates[5]!.der.length}`,
-      `3F0050154340 index=${image.certificates[4]!.der.length + image.certificates[5]!.der.length} length=${image.certificates[6]!.der.length}`,
+      `3F0050154340 [0+${image.certificates[4]!.der.length}]`,
+      `3F0050154340 [${image.certificates[4]!.der.length}+${image.certificates[5]!.der.length}]`,
+      `3F0050154340 [${image.certificates[4]!.der.length + image.certificates[5]!.der.length}+${image.certificates[6]!.der.length}]`,
     ]);
     expect(read.certificates.every((c) => c.der.length > 256)).toBe(true);
     expect(read).toMatchObject({ reader: channel.reader, atr: '3B 7F 96 00 00 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00', apduCount: channel.log.length });

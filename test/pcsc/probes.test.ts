@@ -55,7 +55,9 @@ describe('pcsc-service', () => {
   it('fails naming the stopped service, with how to start it', async () => {
     const { checks } = await check({ establish: error('no-service', 0x8010001d) });
     expect(checks['pcsc-service']).toMatchObject({ status: 'fail', summary: 'The smart card service pcscd is not running.', details: { pcscError: { kind: 'no-service', code: 'SCARD_E_NO_SERVICE' } } });
-    expect(checks['pcsc-service']!.advice).toContain('systemctl start pcscd');
+    expect(checks['pcsc-service']!.advice).toContain('Start it with the command below.');
+    // The command as data: JSON carries it, text shows it on a line of its own.
+    expect(checks['pcsc-service']!.commands).toEqual([{ run: 'sudo systemctl start pcscd.socket', platform: 'linux' }]);
   });
 
   it('fails when access is denied', async () => {

@@ -42,7 +42,7 @@ function withListing(registry: readonly Probe[]): Probe[] {
 export const certCommand: CommandModule = (program, kit) => {
   const help = HELP[kit.lang];
   kit
-    .subcommand(program, 'cert')
+    .subcommand(program, 'cert', ['report', 'run', 'card'])
     .description(help.description)
     .addHelpText('after', help.after)
     .action(async (_opts, cmd: Command) => {

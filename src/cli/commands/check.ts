@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { selectProbes } from '../../runner.js';
-import { collectList } from '../common.js';
+import { Option } from 'commander';
+import { collectList, runGroupTitle } from '../common.js';
 import type { CommandKit, CommandModule } from '../kit.js';
 import { runAndReport } from '../run-report.js';
 
@@ -17,7 +18,7 @@ export const checkCommand: CommandModule = (program, kit) => {
     .subcommand(program, 'check')
     .description(kit.help.check)
     .argument('[ids...]', kit.help.checkIds)
-    .option('--skip <ids>', kit.help.skip, collectList)
+    .addOption(new Option('--skip <ids>', kit.help.skip).argParser(collectList).helpGroup(runGroupTitle(kit.lang)))
     .addHelpText('after', kit.help.checkAfter)
     .action(async (ids: string[], _opts, cmd: Command) => runChecks(ids, cmd, kit));
 };

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { CommandModule } from '../kit.js';
 import { emit } from '../run-report.js';
-import { pick } from '../../i18n/index.js';
-import type { Probe } from '../../model.js';
+import { msg, pick } from '../../i18n/index.js';
+import { LocalizedCommand } from '../localized-command.js';
+import { titleOf, type Probe } from '../../model.js';
 import type { DoctorOptions } from '../../options.js';
 import { SYMBOL } from '../../report/text.js';
 import { STATUS_WORD } from '../../report/words.js';
-import { decodeSupportCode, type CodeState } from '../../support-code.js';
+import { decodeSupportCode, formatSupportCode, type CodeState } from '../../support-code.js';
 
 const NOT_RUN = { sv: 'kördes inte', en: 'not run' } as const;
 
@@ -15,17 +16,20 @@ const NOT_RUN = { sv: 'kördes inte', en: 'not run' } as const;
 export function renderExplanation(code: string, probes: readonly Probe<object>[], options: DoctorOptions): string {
   const decoded = decodeSupportCode(code);
   const lang = options.lang;
-  const titleOf = (id: string): string => {
+  // Titles as that run showed them: a run with --cert read files, not the card.
+  const asRun: DoctorOptions = { ...options, certFiles: decoded.certificates === 'files' ? ['(--cert)'] : [] };
+  const title = (id: string): string => {
     const probe = probes.find((p) => p.id === id);
-    return probe ? pick(probe.title, lang) : id;
+    return probe ? pick(titleOf(probe, asRun), lang) : id;
   };
+  const shown = formatSupportCode(code);
   const word = (state: CodeState): string => (state === 'not-run' ? NOT_RUN[lang] : STATUS_WORD[state][lang]);
-  const checks = decoded.checks.map((c) => ({ id: c.id, title: titleOf(c.id), status: c.state }));
+  const checks = decoded.checks.map((c) => ({ id: c.id, title: title(c.id), status: c.state }));
   if (options.format === 'json') {
-    return JSON.stringify({ schemaVersion: 1, supportCode: code.trim().toUpperCase(), layout: decoded.layout, checks }, null, 2) + '\n';
+    return JSON.stringify({ schemaVersion: 1, supportCode: shown, layout: decoded.layout, certificates: decoded.certificates, checks }, null, 2) + '\n';
   }
   const width = Math.max(0, ...checks.map((c) => [...c.title].length));
-  const lines = [lang === 'sv' ? `Supportkod ${code.trim().toUpperCase()}:` : `Support code ${code.trim().toUpperCase()}:`];
+  const lines = [lang === 'sv' ? `Supportkod ${shown}:` : `Support code ${shown}:`];
   for (const c of checks) {
     const symbol = c.status === 'not-run' ? '   ' : SYMBOL[c.status];
     const pad = ' '.repeat(width - [...c.title].length);
@@ -38,9 +42,16 @@ export function renderExplanation(code: string, probes: readonly Probe<object>[]
   return lines.join('\n') + '\n';
 }
 
+/** The example code of the help texts, which a test decodes. */
+export const EXAMPLE_CODE = '222-J3A-U2Z';
+
 export const explainCommand: CommandModule = (program, kit) => {
-  kit
-    .subcommand(program, 'explain')
+  const cmd = kit.subcommand(program, 'explain', ['report']);
+  if (cmd instanceof LocalizedCommand) {
+    cmd.missingArgumentText = () =>
+      msg(`Ange en supportkod, till exempel: siths-doctor explain ${EXAMPLE_CODE}.`, `Give a support code, for example: siths-doctor explain ${EXAMPLE_CODE}.`);
+  }
+  cmd
     .description(kit.help.explain)
     .argument('<code>', kit.help.explainCode)
     .addHelpText('after', kit.help.explainAfter)

@@ -51,7 +51,7 @@ export function renderCheckList(probes: readonly Probe<object>[], options: Docto
 
 export const listChecksCommand: CommandModule = (program, kit) => {
   kit
-    .subcommand(program, 'list-checks')
+    .subcommand(program, 'list-checks', ['report'])
     .description(kit.help.listChecks)
     .action(async (_opts, cmd: Command) => {
       const { options } = kit.options(cmd);

@@ -57,7 +57,7 @@ export function parseDurationSeconds(value: string, lang: Lang): number {
 export const readersCommand: CommandModule = (program, kit) => {
   const help = HELP[kit.lang];
   kit
-    .subcommand(program, 'readers')
+    .subcommand(program, 'readers', ['report', 'run'])
     .description(help.description)
     .optionsGroup(help.group)
     .option('--watch', help.watch)

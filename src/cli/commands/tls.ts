@@ -31,7 +31,7 @@ Examples:
 /** `tls [HOST]`: the idp-tls check for one host, with its evidence shown in every format. */
 export const tlsCommand: CommandModule = (program, kit) => {
   kit
-    .subcommand(program, 'tls')
+    .subcommand(program, 'tls', ['report', 'run', 'network'])
     .description(pick(TEXTS.description, kit.lang))
     .addArgument(new Argument('[host]', pick(TEXTS.host, kit.lang)).argParser((value: string) => parseHostPort(value, kit.lang)))
     .addHelpText('after', pick(TEXTS.after, kit.lang))
