@@ -43,11 +43,12 @@ const MAX_ATTRIBUTE_READERS = 8;
 
 async function readAttributes(context: PcscContext, readers: readonly ReaderState[], into: Map<string, ReaderAttributes>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   if (!context.readerAttributes) return;
-  for (const reader of readers.filter((r) => readerKind(r.name) === 'card-reader').slice(0, MAX_ATTRIBUTE_READERS)) {
+  // Not where another program is connected: it may hold a transaction, and pcsc-lite makes even a direct connection wait for it.
+  for (const reader of readers.filter((r) => readerKind(r.name) === 'card-reader' && !r.inUse).slice(0, MAX_ATTRIBUTE_READERS)) {
     try {
       into.set(reader.name, await context.readerAttributes(reader.name, { timeoutMs: Math.min(timeoutMs, ATTRIBUTE_LIMIT_MS), ...(signal ? { signal } : {}) }));
     } catch {
-      // Not every driver gives attributes, and a card held in a transaction can make the direct connection wait.
+      // Not every driver gives attributes.
     }
   }
 }
