@@ -6,6 +6,7 @@
  *
  *   npm run bench            (Linux, as root: needs pcscd, vsmartcard-vpcd, opensc)
  *   npm run bench -- --runs 5
+ *   npm run bench:card -- --old-pcsclite DIR   (also time the old native binding's start; bench/pcsc-startup.ts)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { SITHS_TEST_ATR, sithsTestCard } from '../test/emulator/pkcs15-image.js'
 import { VirtualCard } from '../test/emulator/vpcd-card.js';
 import { parseCertificateList, pkcs15Tool, writeOpenscConfig } from '../test/helpers/opensc.js';
 import { startPcscd, waitFor } from '../test/helpers/pcscd.js';
+import { benchStartup } from './pcsc-startup.js';
 
 interface Row {
   readonly tool: string;
@@ -27,6 +29,7 @@ interface Row {
 }
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
+const oldPcsclite = process.argv.includes('--old-pcsclite') ? process.argv[process.argv.indexOf('--old-pcsclite') + 1]! : (process.env.OLD_PCSCLITE_DIR ?? '/tmp/koffi-old-pcsclite');
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function measure(tool: string, count: number, card: VirtualCard, run: () => Promise<void>): Promise<Row> {
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
     console.log(`${'tool'.padEnd(width)}  runs  APDUs  time`);
     for (const r of rows) console.log(`${r.tool.padEnd(width)}  ${String(r.runs).padStart(4)}  ${String(median(r.apdus)).padStart(5)}  ${(median(r.ms) / 1000).toFixed(2).padStart(5)} s`);
     console.log(`\nvpcd transport: ${transportMs.toFixed(1)} ms per APDU with a card that answers at once, so time is mostly APDUs x ${transportMs.toFixed(0)} ms.`);
+    await benchStartup(pcscd.env, oldPcsclite);
   } finally {
     await card.remove();
     await pcsc.close();

@@ -25,7 +25,7 @@ export interface System {
   readonly tls: TlsClient;
   /** HTTP(S) with per-phase timings, proxies, --resolve and extra roots (src/net/http.ts). */
   readonly net: Network;
-  /** The PC/SC service (pcscd, SCardSvr) through the optional native module; see src/pcsc/types.ts. */
+  /** The PC/SC service (pcscd, SCardSvr) through the platform library and koffi; see src/pcsc/types.ts. */
   readonly pcsc: Pcsc;
 }
 

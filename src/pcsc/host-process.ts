@@ -41,7 +41,7 @@ export function helperCommand(launch: HostLaunch): { command: string; args: stri
  * it. It keeps the event loop alive only while something waits on it.
  */
 export class HostProcess {
-  /** Resolves when the helper has loaded the native module; rejects when it cannot. */
+  /** Resolves when the helper has loaded the PC/SC library; rejects when it cannot. */
   readonly ready: Promise<void>;
   private readonly child: ChildProcess;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();

@@ -38,11 +38,16 @@ const ATTRIBUTES: readonly (readonly [keyof WireReaderAttributes, number])[] = [
 
 interface OpenChannel {
   readonly card: Handle;
+  readonly context: Handle;
   protocol: number;
 }
 
+/** Earlier contexts kept open (a call may still be on its way through one); older ones without channels are released. */
+const KEEP_CONTEXTS = 4;
+
 class Host {
   private context: Handle | undefined;
+  private readonly earlier: Handle[] = [];
   /** The raw name of each reader seen, for names that are not valid text. */
   private readonly rawNames = new Map<string, Buffer>();
   private readonly channels = new Map<number, OpenChannel>();
@@ -70,8 +75,9 @@ class Host {
     switch (request.op) {
       case 'establish':
         // A fresh context each time, so establishing also proves the service answers now.
-        // Earlier ones stay open: channels made through them still use them.
+        if (this.context !== undefined) this.earlier.push(this.context);
         this.context = await this.lib.establish();
+        this.releaseOld();
         return undefined;
       case 'list': {
         const { names, readers } = await snapshot(this.lib, this.current());
@@ -113,6 +119,15 @@ class Host {
     }
   }
 
+  private releaseOld(): void {
+    while (this.earlier.length > KEEP_CONTEXTS) {
+      const old = this.earlier.shift()!;
+      if ([...this.channels.values()].some((c) => c.context === old)) this.earlier.push(old);
+      else void this.lib.release(old);
+      if (this.earlier.every((c) => [...this.channels.values()].some((ch) => ch.context === c))) break;
+    }
+  }
+
   private remember(names: readonly ReaderName[]): void {
     for (const r of names) this.rawNames.set(r.name, r.raw);
   }
@@ -129,9 +144,10 @@ class Host {
   }
 
   private async connect(name: string): Promise<WireChannel> {
-    const { card, protocol } = await this.lib.connect(this.current(), await this.rawName(name), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1);
+    const context = this.current();
+    const { card, protocol } = await this.lib.connect(context, await this.rawName(name), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1);
     const channel = this.nextHandle++;
-    this.channels.set(channel, { card, protocol });
+    this.channels.set(channel, { card, context, protocol });
     const status = await this.lib.status(card).catch(() => undefined);
     return { channel, atr: status?.atr ?? new Uint8Array(), protocol };
   }

@@ -5,7 +5,7 @@ import { isPcscError } from '../pcsc/errors.js';
 import { pcscFailure, type PcscErrorDetails } from '../pcsc/outcome.js';
 import { displayReaderName, readerKind, type ReaderKind } from '../pcsc/reader-names.js';
 import { flagNames } from '../pcsc/reader-state.js';
-import type { CardPresence, ReaderState } from '../pcsc/types.js';
+import type { CardPresence, PcscContext, ReaderAttributes, ReaderState } from '../pcsc/types.js';
 
 export interface ReaderDetail {
   /** The name as the service gives it, control characters escaped. */
@@ -16,6 +16,8 @@ export interface ReaderDetail {
   /** SCARD_STATE_* flag names, "PRESENT INUSE". */
   readonly state: string;
   readonly atr?: string;
+  /** What the reader's driver says about itself (SCardGetAttrib), where it says anything: tells a caller which physical reader is meant. */
+  readonly attributes?: ReaderAttributes;
 }
 
 export interface ReaderProbeDetails {
@@ -33,6 +35,22 @@ export function readerDetail(reader: ReaderState): ReaderDetail {
     state: flagNames(reader.flags),
     ...(reader.atr.length > 0 ? { atr: formatAtr(reader.atr) } : {}),
   };
+}
+
+/** Attributes are extra: a short limit each, and a reader that will not say is simply shown without them. */
+const ATTRIBUTE_LIMIT_MS = 1500;
+const MAX_ATTRIBUTE_READERS = 8;
+
+async function readAttributes(context: PcscContext, readers: readonly ReaderState[], into: Map<string, ReaderAttributes>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  if (!context.readerAttributes) return;
+  // Not where another program is connected: it may hold a transaction, and pcsc-lite makes even a direct connection wait for it.
+  for (const reader of readers.filter((r) => readerKind(r.name) === 'card-reader' && !r.inUse).slice(0, MAX_ATTRIBUTE_READERS)) {
+    try {
+      into.set(reader.name, await context.readerAttributes(reader.name, { timeoutMs: Math.min(timeoutMs, ATTRIBUTE_LIMIT_MS), ...(signal ? { signal } : {}) }));
+    } catch {
+      // Not every driver gives attributes.
+    }
+  }
 }
 
 const quoted = (name: string): Localized => msg(`”${name}”`, `“${name}”`);
@@ -53,10 +71,12 @@ export const readerProbe: Probe<ReaderProbeDetails> = {
   dependsOn: ['pcsc-service'],
   async run(ctx) {
     let readers: ReaderState[];
+    const attributes = new Map<string, ReaderAttributes>();
     try {
       const context = await ctx.system.pcsc.establish({ timeoutMs: ctx.timeoutMs, signal: ctx.signal });
       try {
         readers = await context.listReaders({ timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+        await readAttributes(context, readers, attributes, ctx.timeoutMs, ctx.signal);
       } finally {
         await context.release();
       }
@@ -66,7 +86,10 @@ export const readerProbe: Probe<ReaderProbeDetails> = {
       return { ...failure, details: { readers: [], cardReaders: 0, virtualReaders: 0, ...failure.details } };
     }
 
-    const details = readers.map(readerDetail);
+    const details = readers.map((r) => {
+      const found = attributes.get(r.name);
+      return { ...readerDetail(r), ...(found && Object.keys(found).length > 0 ? { attributes: found } : {}) };
+    });
     const real = details.filter((r) => r.kind === 'card-reader');
     const virtual = details.filter((r) => r.kind === 'virtual');
     const summaryDetails: ReaderProbeDetails = { readers: details, cardReaders: real.length, virtualReaders: virtual.length };

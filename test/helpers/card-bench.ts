@@ -15,7 +15,7 @@ export class CardBench {
 
   private constructor(
     readonly pcscd: PrivatePcscd,
-    /** The real adapter (helper process and native module) talking to this pcscd. */
+    /** The real adapter (helper process, koffi, libpcsclite) talking to this pcscd. */
     readonly pcsc: Pcsc,
   ) {}
 

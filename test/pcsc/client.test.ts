@@ -7,7 +7,7 @@ import type { ReaderChange } from '../../src/pcsc/types.js';
 const SCRIPTED_HOST = fileURLToPath(new URL('../helpers/scripted-host.mjs', import.meta.url));
 const NO_SERVICE = { kind: 'no-service', message: 'SCardEstablishContext error: Service not available.(0x8010001d)', code: 0x8010001d };
 
-/** The real client, with a scripted helper process in place of the one that loads the native module. */
+/** The real client, with a scripted helper process in place of the one that loads the PC/SC library. */
 function scripted(script: Record<string, unknown>) {
   return createPcsc({ hostScript: SCRIPTED_HOST, env: { ...process.env, SCRIPTED_HOST: JSON.stringify(script) } });
 }

@@ -180,6 +180,25 @@ describeWith('PC/SC checks against a private pcscd with the vpcd reader and our 
     }
   });
 
+  it('asks each reader for its attributes over a direct connection, which never touches the card; vpcd has none, so none are shown', async () => {
+    const inserted = await bench.insert({ atr: SITHS_TEST_ATR, applet: card() });
+    try {
+      const context = await bench.pcsc.establish({ timeoutMs: 5000 });
+      // SCardConnect(SCARD_SHARE_DIRECT) works with a card and without one.
+      expect(await context.readerAttributes!(bench.reader(0), { timeoutMs: 5000 })).toEqual({});
+      expect(await context.readerAttributes!(bench.reader(1), { timeoutMs: 5000 })).toEqual({});
+      await context.release();
+      const before = inserted.apdus.length;
+      const run = await runMain(['check', 'reader', '--format', 'json'], PCSC_PROBES, { system: bench.system() });
+      const reader = (JSON.parse(run.stdout) as { checks: JsonCheck[] }).checks.find((c) => c.id === 'reader')!;
+      expect(reader.status).toBe('pass');
+      expect(JSON.stringify(reader.details)).not.toContain('attributes');
+      expect(inserted.apdus.length).toBe(before);
+    } finally {
+      await bench.remove(inserted);
+    }
+  });
+
   it('lists readers and cards once with the readers command', async () => {
     const inserted = await bench.insert({ atr: SITHS_TEST_ATR, applet: card() });
     try {
