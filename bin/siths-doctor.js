@@ -14,12 +14,8 @@ const require = createRequire(import.meta.url);
 let bundle;
 try {
   bundle = require.resolve('../dist/siths-doctor.cjs');
-} catch (err) {
-  process.stderr.write(
-    `siths-doctor: cannot load the program (${err && err.message}).\n` +
-      'If this is a checkout, run "npm ci" (or "npm run build") first.\n',
-  );
-  process.exit(3);
+} catch {
+  bundle = await bundleCheckout();
 }
 
 if (typeof Module.enableCompileCache === 'function') {
@@ -60,4 +56,22 @@ function runWithCodeCache(file) {
   }
   const module = { exports: {}, filename: file, id: file, loaded: false, children: [], paths: [] };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+}
+
+/**
+ * A checkout installed with `npm ci --ignore-scripts` has no dist/ (prepare
+ * did not run): bundle it once with esbuild, which needs no install script.
+ */
+async function bundleCheckout() {
+  try {
+    process.stderr.write('siths-doctor: building the program once (dist/ is missing)…\n');
+    const { bundle: build } = await import('../scripts/bundle.mjs');
+    return await build();
+  } catch (err) {
+    process.stderr.write(
+      `siths-doctor: cannot load the program (${err && err.message}).\n` +
+        'If this is a checkout, run "npm ci" (or "npm run build") first.\n',
+    );
+    process.exit(3);
+  }
 }
