@@ -49,7 +49,7 @@ describeWith('the Linux executable where no node exists', PREREQUISITES, () => {
     const r = await runWithoutNode(exe, ['explain', code, '--lang', 'sv']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(code);
-    expect(r.stdout).toContain('Net iD');
+    expect(r.stdout).toContain('Kortprogramvara');
   });
 
   it('judges a test certificate with cert --cert', async () => {

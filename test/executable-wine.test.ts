@@ -32,13 +32,13 @@ describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage
     const r = await wine.run(exe, ['explain', code, '--lang', 'en']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(code);
-    expect(r.stdout).toContain('Net iD installed');
+    expect(r.stdout).toContain('Card software');
   });
 
   it('lists the checks', async () => {
     const r = await wine.run(exe, ['list-checks', '--lang', 'en']);
     expect(r.code).toBe(0);
-    for (const id of ['pcsc-service', 'card-cert', 'netid', 'idp-tls']) expect(r.stdout).toContain(id);
+    for (const id of ['pcsc-service', 'card-cert', 'card-software', 'idp-tls']) expect(r.stdout).toContain(id);
   });
 
   it('judges test certificates given with --cert: a valid one passes, an expired one fails', async () => {
@@ -62,7 +62,7 @@ describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
     const report = JSON.parse(readFileSync(wine.unixPath('C:\\report.json'), 'utf8'));
     expect(report.platform.os).toBe('win32');
-    expect((report.checks as JsonCheck[]).map((c) => c.id)).toContain('netid');
+    expect((report.checks as JsonCheck[]).map((c) => c.id)).toContain('card-software');
     expect(r.stdout).toBe('');
   });
 
@@ -72,8 +72,9 @@ describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage
     await wine.regAdd('HKLM\\SOFTWARE\\Pointsharp\\NetiD\\Client\\Install', 'Version', '7.3.0.12');
     mkdirSync(wine.unixPath(dir), { recursive: true });
     writeFileSync(path.join(wine.unixPath(dir), 'netid.exe'), 'TEST: marker file, not a program');
+    // `netid` is the card software check's old id, kept as an alias.
     const r = await wine.run(exe, ['check', 'netid', '--format', 'json', '--lang', 'en']);
-    const check = (JSON.parse(r.stdout).checks as JsonCheck[]).find((c) => c.id === 'netid')!;
+    const check = (JSON.parse(r.stdout).checks as JsonCheck[]).find((c) => c.id === 'card-software')!;
     expect(check.status).not.toBe('fail');
     expect(check.details).toMatchObject({ product: 'client', version: '7.3.0.12', installPath: dir });
     expect(check.details.installations[0].foundBy).toEqual(expect.arrayContaining(['registry', 'install-folder']));

@@ -99,7 +99,7 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
   it('fails when there is no token, only the uninitialised slot', async () => {
     const { token } = await run({ pkcs11Module: SOFTHSM_LIBRARY });
     expect(token.status).toBe('fail');
-    expect(token.summary.en).toBe('The PKCS#11 library sees no card (1 slot(s), no card).');
+    expect(token.summary.en).toBe('The PKCS#11 library sees no card (1 card slot, no card).');
     expect(token.details).toMatchObject({ tokens: 0, slotCount: 1 });
     expect(token.details!.disagreement).toBeUndefined();
   });
@@ -108,7 +108,7 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     const { token } = await run({ pkcs11Module: SOFTHSM_LIBRARY }, {}, [recordedCardProbe(CARD_IN_READER)]);
     expect(token.status).toBe('fail');
     expect(token.summary.en).toBe(
-      'The card reader sees a card (in “Identiv uTrust 2700 R Smart Card Reader [CCID Interface] (55041234) 00 00”), but the PKCS#11 library does not: 1 slot(s), no card.',
+      'The card reader sees a card (in “Identiv uTrust 2700 R Smart Card Reader [CCID Interface] (55041234) 00 00”), but the PKCS#11 library does not: 1 card slot, no card.',
     );
     expect(token.advice!.en).toMatch(/typical sign of a broken card software installation/);
     expect(token.advice!.sv).toMatch(/typiskt tecken på en trasig installation av kortprogramvaran/);
@@ -118,7 +118,7 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
 
   it('agrees with a card check that saw no card, and never pulls the card check in', async () => {
     const agreeing = await run({ pkcs11Module: SOFTHSM_LIBRARY }, {}, [recordedCardProbe({ cards: [] })]);
-    expect(agreeing.token.summary.en).toBe('The PKCS#11 library sees no card (1 slot(s), no card). The card reader check agrees: no card in the reader.');
+    expect(agreeing.token.summary.en).toBe('The PKCS#11 library sees no card (1 card slot, no card). The card reader check agrees: no card in the reader.');
     expect(agreeing.token.details).toMatchObject({ cardReaderSawCard: false });
     const registry = [recordedCardProbe(CARD_IN_READER), netidProbe, netidTokenProbe];
     expect(selectProbes(registry, { ids: ['netid-token'] }, defaultOptions()).map((p) => p.id)).toEqual(['card-software', 'netid-token']);
