@@ -95,7 +95,7 @@ describe('windows-cert-path (recorded Windows tools)', () => {
     const result = await certPath(system, [card(IDPRIME_840), cardCert('7F00112233445566778899AABBCCDDEE'), software('md')]);
     expect(result.status).toBe('warn');
     expect(result.summary.en).toBe(
-      'The store holds 1 expired SITHS/Efos certificate(s) next to 1 valid one(s) (SITHS e-id Person HSA-id 3 CA v1 → 2025-03-01); Certificate propagation (CertPropSvc) is not turned off (RUNNING, DEMAND_START) although the MD package is installed.',
+      'The store holds 1 expired SITHS/Efos certificate next to 1 valid one (SITHS e-id Person HSA-id 3 CA v1 → 2025-03-01); Certificate propagation (CertPropSvc) is not turned off (RUNNING, DEMAND_START) although the MD package is installed.',
     );
     expect(result.details).toMatchObject({
       authCertificateInStore: true,
@@ -150,7 +150,24 @@ describe('windows-cert-path (recorded Windows tools)', () => {
 });
 
 describe('windows-cert-path verdicts on partial answers', () => {
-  const base = { now: NOW, store: [], smartCards: [], atrs: [], packages: ['md' as const] };
+  // A valid SITHS certificate with its key on the card, so only the part under test decides.
+  const sithsInStore = {
+    index: 0,
+    serial: '1a2b',
+    issuer: 'CN=SITHS e-id Person HSA-id 3 CA v1, O=Inera AB, C=SE',
+    notAfter: new Date(NOW.getTime() + 100 * 86_400_000),
+    provider: 'Microsoft Smart Card Key Storage Provider',
+  };
+  const base = { now: NOW, store: [sithsInStore], smartCards: [], atrs: [], packages: ['md' as const] };
+
+  it('warns, never passes, when the store holds no SITHS or Efos certificate and no card was read to compare with', async () => {
+    const { judgeCertPath } = await import('../src/netid/cert-path.js');
+    const result = judgeCertPath({ ...base, store: [], certProp: { state: 'STOPPED', startType: 'DISABLED' } });
+    expect(result.status).toBe('warn');
+    expect(result.summary.en).toContain('No SITHS or Efos certificate in your personal certificate store');
+    expect(result.advice!.en).toContain('SITHS eID app is not affected');
+  });
+
   it('without a start type, only a running CertPropSvc counts as on', async () => {
     const { judgeCertPath } = await import('../src/netid/cert-path.js');
     expect(judgeCertPath({ ...base, certProp: { state: 'STOPPED' } }).status).toBe('pass');

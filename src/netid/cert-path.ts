@@ -1,4 +1,4 @@
-import { msg, type Localized } from '../i18n/index.js';
+import { msg, plural, type Localized } from '../i18n/index.js';
 import type { ProbeOutcome } from '../model.js';
 import { keyOnCard, normalizeSerial, type StoreCertificate } from './certutil.js';
 import { citeFact, type FactId } from './facts.js';
@@ -88,8 +88,8 @@ export function judgeCertPath(input: CertPathInputs): ProbeOutcome<CertPathDetai
     if (expired.length > 0 && valid.length > 0) {
       warnings.push({
         text: msg(
-          `Lagret har ${expired.length} utgånget SITHS-/Efos-certifikat bredvid ${valid.length} giltigt (${expired.map((c) => `${issuerCn(c.issuer)} → ${day(c.notAfter)}`).join(', ')})`,
-          `The store holds ${expired.length} expired SITHS/Efos certificate(s) next to ${valid.length} valid one(s) (${expired.map((c) => `${issuerCn(c.issuer)} → ${day(c.notAfter)}`).join(', ')})`,
+          `Lagret har ${plural(expired.length, 'sv', { one: 'utgånget SITHS-/Efos-certifikat', other: 'utgångna SITHS-/Efos-certifikat' })} bredvid ${plural(valid.length, 'sv', { one: 'giltigt', other: 'giltiga' })} (${expired.map((c) => `${issuerCn(c.issuer)} → ${day(c.notAfter)}`).join(', ')})`,
+          `The store holds ${plural(expired.length, 'en', { one: 'expired SITHS/Efos certificate', other: 'expired SITHS/Efos certificates' })} next to ${plural(valid.length, 'en', { one: 'valid one', other: 'valid ones' })} (${expired.map((c) => `${issuerCn(c.issuer)} → ${day(c.notAfter)}`).join(', ')})`,
         ),
         advice: msg(
           'Webbläsaren kan erbjuda det utgångna certifikatet: ta bort det ur lagret (certmgr.msc, Personligt) och välj det giltiga vid inloggning.',
@@ -97,7 +97,14 @@ export function judgeCertPath(input: CertPathInputs): ProbeOutcome<CertPathDetai
         ),
       });
     } else if (family.length === 0 && !input.cardCertificate) {
-      lines.push(msg('Inga SITHS- eller Efos-certifikat i ditt personliga certifikatlager.', 'No SITHS or Efos certificates in your personal certificate store.'));
+      // No card was read to compare with, and the store has nothing a browser could offer: not a pass.
+      warnings.push({
+        text: msg('Inga SITHS- eller Efos-certifikat i ditt personliga certifikatlager, och inget kort lästes att jämföra med', 'No SITHS or Efos certificate in your personal certificate store, and no card was read to compare with'),
+        advice: msg(
+          'Skjut in SITHS-kortet i kortläsaren och kör igen. Syns certifikatet fortfarande inte i lagret: be IT kontrollera kortprogramvaran. Inloggning via SITHS eID-appen påverkas inte.',
+          'Push the SITHS card into the reader and run again. If the certificate still does not appear in the store, ask IT to check the card software. Logging in through the SITHS eID app is not affected.',
+        ),
+      });
     }
   }
 
