@@ -162,7 +162,7 @@ function immediateOutcome(
     const names = probe.platforms.map(platformName).join(', ');
     return {
       status: 'skip',
-      summary: msg(`Hoppades över: gäller bara ${names}.`, `Skipped: applies to ${names} only.`),
+      summary: msg(`Kontrollerades inte: gäller bara ${names}.`, `Skipped: applies to ${names} only.`),
       details: { skipReason: 'platform', platforms: probe.platforms },
     };
   }

@@ -1,4 +1,4 @@
-import { msg, type Localized } from '../i18n/index.js';
+import { msg, plural, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeContext, Status } from '../model.js';
 import { resolveProxy } from '../net/proxy.js';
 import { proxyForDisplay } from '../net/types.js';
@@ -56,7 +56,7 @@ export const idpTlsProbe: Probe<IdpTlsDetails> = {
             `All ${results.length} hosts present a chain to a trusted root, with no sign of TLS inspection.`,
           )
         : others > 0
-          ? msg(`${worst.summary.sv} (och ${others} värd${others > 1 ? 'ar' : ''} till med anmärkning)`, `${worst.summary.en} (and ${others} more host${others > 1 ? 's' : ''} with remarks)`)
+          ? msg(`${worst.summary.sv} ${plural(others, 'sv', { one: 'värd till har anmärkningar', other: 'värdar till har anmärkningar' })}.`, `${worst.summary.en} ${plural(others, 'en', { one: 'more host has remarks', other: 'more hosts have remarks' })}.`)
           : worst.summary;
     const notes = [...results.flatMap((r) => r.notes), ...caFiles.problems.map((p) => msg(`--ca-file ${p.file}: ${p.reason.sv}`, `--ca-file ${p.file}: ${p.reason.en}`))];
     return {

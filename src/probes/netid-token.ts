@@ -19,7 +19,7 @@ export const netidTokenProbe: Probe<NetidTokenDetails> = {
     if (!library) {
       return {
         status: 'skip',
-        summary: msg('Hoppades över: inget PKCS#11-bibliotek att ladda (se ”Kortprogramvara”).', 'Skipped: no PKCS#11 library to load (see “Card software”).'),
+        summary: msg('Kontrollerades inte: inget PKCS#11-bibliotek att ladda (se ”Kortprogramvara”).', 'Skipped: no PKCS#11 library to load (see “Card software”).'),
         details: { skipReason: 'no-library' },
       };
     }
