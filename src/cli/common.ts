@@ -195,7 +195,8 @@ export function toDoctorOptions(raw: Record<string, unknown>, lang: Lang): Docto
   return defaultOptions({
     lang: (raw.lang as Lang | undefined) ?? lang,
     format: (raw.format as Format | undefined) ?? 'text',
-    output: raw.output as string | undefined,
+    // `-o -` is the screen, as for most tools; `-o ''` stays empty and is refused before the run.
+    output: raw.output === '-' ? undefined : (raw.output as string | undefined),
     timeoutMs: (raw.timeout as number | undefined) ?? DEFAULT_TIMEOUT_MS,
     offline: raw.offline === true,
     showPersonalData: raw.showPersonalData === true,

@@ -1,5 +1,5 @@
 import ora, { type Ora } from 'ora';
-import { pick } from '../i18n/index.js';
+import { msg, pick, type Localized } from '../i18n/index.js';
 import type { Probe } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { renderReport } from '../report/index.js';
@@ -9,7 +9,8 @@ import { runProbes } from '../runner.js';
 import type { System } from '../system.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { EXIT_INTERRUPTED, EXIT_USAGE } from './exit-codes.js';
-import { checkInputFiles, checkOutputPath, inputFilesOf, colorLevel, write, writeReportFile, type CliIo } from './io.js';
+import { checkInputFiles, inputFilesOf, colorLevel, write, type CliIo } from './io.js';
+import { planOutput, writeOutput } from './output-file.js';
 
 export interface RunAndReportRequest {
   readonly probes: readonly Probe<object>[];
@@ -25,7 +26,7 @@ export interface RunAndReportRequest {
 /** Run probes, render the report in the chosen format, write it, and give the exit code. */
 export async function runAndReport(request: RunAndReportRequest): Promise<number> {
   const { options, io, system } = request;
-  if (options.output) await checkOutputPath(options.output);
+  if (options.output !== undefined) await planOutput(options.output);
   await checkInputFiles(inputFilesOf(options));
 
   // Ctrl-C stops every probe (each is aborted and releases what it holds) and ends with 130.
@@ -87,17 +88,19 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
  * nothing: the report goes to stdout, and the result is false (exit code 2).
  */
 export async function emit(text: string, options: DoctorOptions, io: CliIo): Promise<boolean> {
-  if (!options.output) {
+  if (options.output === undefined) {
     await write(io.stdout, text);
     return true;
   }
+  // Planned again at write time: the path may have changed during the run.
+  const plan = await planOutput(options.output);
   try {
-    await writeReportFile(options.output, text);
+    await writeOutput(plan, text);
     await write(io.stderr, WORDS[options.lang].reportWritten(options.output) + '\n');
     return true;
   } catch (err) {
     await write(io.stdout, text);
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = pick(writeFailure(err), options.lang);
     await write(
       io.stderr,
       options.lang === 'sv'
@@ -111,7 +114,17 @@ export async function emit(text: string, options: DoctorOptions, io: CliIo): Pro
 /** A spinner only for a person watching a text report on a terminal. */
 function startSpinner(request: RunAndReportRequest): Ora | undefined {
   const { options, io } = request;
-  if (options.format !== 'text' || options.output || options.verbose) return undefined;
+  if (options.format !== 'text' || options.output !== undefined || options.verbose) return undefined;
   if (!io.stdout.isTTY || !io.stderr.isTTY || io.env.CI) return undefined;
   return ora({ stream: io.stderr, text: WORDS[options.lang].checking, color: 'cyan' }).start();
+}
+
+/** Why a report could not be written, in words rather than an errno. */
+function writeFailure(err: unknown): Localized {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return msg('disken är full (ENOSPC)', 'no space left on the device (ENOSPC)');
+  if (code === 'ENXIO') return msg('ingen läser från FIFO:n (ENXIO)', 'nobody reads from the FIFO (ENXIO)');
+  if (code === 'EACCES' || code === 'EPERM') return msg(`åtkomst nekad (${code})`, `permission denied (${code})`);
+  const text = err instanceof Error ? err.message : String(err);
+  return msg(text, text);
 }

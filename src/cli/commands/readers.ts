@@ -72,7 +72,7 @@ export const readersCommand: CommandModule = (program, kit) => {
         kit.setExit(await runAndReport({ probes, options, system: kit.deps.createSystem(options), io: kit.deps.io }));
         return;
       }
-      if (options.output) throw new UsageError(msg('--output går inte med --watch; omdirigera standard ut i stället.', '--output does not go with --watch; redirect standard output instead.'));
+      if (options.output !== undefined) throw new UsageError(msg('--output går inte med --watch; omdirigera standard ut i stället.', '--output does not go with --watch; redirect standard output instead.'));
       const system = kit.deps.createSystem(options);
       try {
         kit.setExit(await watchReaders({ options, system, io: kit.deps.io, ...(duration === undefined ? {} : { durationMs: Math.round(duration * 1000) }) }));
