@@ -32,7 +32,9 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
   // Ctrl-C stops every probe (each is aborted and releases what it holds) and ends with 130.
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
+  // `on`, not `once`: a once-listener is gone by the time signal-exit (ora's cursor restorer) counts the
+  // listeners, and finding only its own it re-raises SIGINT and kills the process before the report says so.
+  process.on('SIGINT', onSigint);
   const signal = request.signal ? AbortSignal.any([request.signal, interrupt.signal]) : interrupt.signal;
 
   const spinner = startSpinner(request);
@@ -116,7 +118,9 @@ function startSpinner(request: RunAndReportRequest): Ora | undefined {
   const { options, io } = request;
   if (options.format !== 'text' || options.output !== undefined || options.verbose) return undefined;
   if (!io.stdout.isTTY || !io.stderr.isTTY || io.env.CI) return undefined;
-  return ora({ stream: io.stderr, text: WORDS[options.lang].checking, color: 'cyan' }).start();
+  // discardStdin would put the terminal in raw mode without reading it, so Ctrl-C never became SIGINT:
+  // leave the terminal as it is, and the line discipline turns Ctrl-C into SIGINT as always.
+  return ora({ stream: io.stderr, text: WORDS[options.lang].checking, color: 'cyan', discardStdin: false }).start();
 }
 
 /** Why a report could not be written, in words rather than an errno. */
