@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Tiny launcher: the program lives in dist/ (built by `npm install` / `npm ci` through `prepare`).
-let main;
+let main, exitProcess;
 try {
-  ({ main } = await import('../dist/cli.js'));
+  ({ main, exitProcess } = await import('../dist/cli.js'));
 } catch (err) {
   process.stderr.write(
     `siths-doctor: cannot load the program (${err && err.message}).\n` +
@@ -12,6 +12,7 @@ try {
 }
 
 const code = await main(process.argv);
-// Exit explicitly: a probe that was stopped may still hold a socket open.
-// Wait for stdout to drain first, since pipes are asynchronous on some systems.
-process.stdout.write('', () => process.exit(code));
+// Exit explicitly: a probe that was stopped may still hold a socket open, or a
+// name lookup the system resolver has not answered (exitProcess does not wait for it).
+// Wait for stdout and stderr to drain first, since pipes are asynchronous on some systems.
+process.stdout.write('', () => process.stderr.write('', () => exitProcess(code)));

@@ -14,6 +14,7 @@ import { processIo, write, type CliIo } from './cli/io.js';
 import { configureCommand, createKit, type CliDeps } from './cli/kit.js';
 
 export type { CliDeps } from './cli/kit.js';
+export { exitProcess } from './cli/exit.js';
 
 const defaultDeps: CliDeps = { io: processIo, probes: PROBES, createSystem: () => createSystem() };
 
