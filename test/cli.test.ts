@@ -6,6 +6,7 @@ import { msg } from '../src/i18n/index.js';
 import type { Probe, ProbeOutcome } from '../src/model.js';
 import { encodeSupportCode } from '../src/support-code.js';
 import { runBin, runMain } from './helpers/cli.js';
+import { testPki } from './helpers/pki.js';
 
 function probe(id: string, status: ProbeOutcome['status'], extra: Partial<Probe> = {}): Probe {
   return {
@@ -220,7 +221,9 @@ describe('options of the checks', () => {
 
   it('parses network, card and Net iD options into DoctorOptions', async () => {
     const box: { options?: Record<string, unknown> } = {};
-    const certFile = new URL('../package.json', import.meta.url).pathname;
+    // A real certificate: a --cert file without one is refused before the run.
+    const pki = testPki();
+    const certFile = pki.path(pki.manifest.certificates['card-hsa-auth-valid']!.pem);
     const run = await runMain(
       [
         '--resolve', 'test.siths.se:443:127.0.0.1',

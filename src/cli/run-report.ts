@@ -10,6 +10,7 @@ import type { System } from '../system.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { EXIT_INTERRUPTED, EXIT_USAGE } from './exit-codes.js';
 import { checkInputFiles, inputFilesOf, colorLevel, write, type CliIo } from './io.js';
+import { checkCertificateFiles } from './cert-files.js';
 import { planOutput, writeOutput } from './output-file.js';
 
 export interface RunAndReportRequest {
@@ -28,6 +29,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
   const { options, io, system } = request;
   if (options.output !== undefined) await planOutput(options.output);
   await checkInputFiles(inputFilesOf(options));
+  await checkCertificateFiles(options.certFiles);
 
   // Ctrl-C stops every probe (each is aborted and releases what it holds) and ends with 130.
   const interrupt = new AbortController();
