@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isIP } from 'node:net';
+import { UsageError } from '../runner.js';
 import { langFromEnv, parseLang, pick, type Lang, type Localized, msg } from '../i18n/index.js';
 import {
   DEFAULT_EXPIRY_WARN_DAYS,
@@ -214,4 +215,16 @@ export function toDoctorOptions(raw: Record<string, unknown>, lang: Lang): Docto
     testUrl: (raw.testUrl as string | undefined) ?? DEFAULT_TEST_URL,
     ...(raw.idpHost ? { idpHosts: raw.idpHost as HostPort[] } : {}),
   });
+}
+
+/** Commands that cannot produce every report format refuse the others by name (exit code 2) instead of printing something else. */
+export function requireFormat(options: { readonly format: Format }, supported: readonly Format[], command: string): void {
+  if (supported.includes(options.format)) return;
+  const list = supported.join(', ');
+  throw new UsageError(
+    msg(
+      `--format ${options.format} går inte med ${command}; välj en av: ${list}.`,
+      `--format ${options.format} does not go with ${command}; choose one of: ${list}.`,
+    ),
+  );
 }

@@ -3,7 +3,7 @@ import { msg, pick, type Localized } from '../i18n/index.js';
 import type { Probe } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { renderReport } from '../report/index.js';
-import { exitCodeFor, overallStatus, type RunReport } from '../report/report.js';
+import { exitCodeFor, runStatus, type RunReport } from '../report/report.js';
 import { WORDS } from '../report/words.js';
 import { runProbes } from '../runner.js';
 import type { System } from '../system.js';
@@ -20,6 +20,8 @@ export interface RunAndReportRequest {
   readonly system: System;
   readonly io: CliIo;
   readonly signal?: AbortSignal;
+  /** The checks asked for by name: when all were skipped, the run says nothing was checked (exit code 1). */
+  readonly requested?: readonly string[];
   /** Text reports: show every check's evidence lines even without --verbose. */
   readonly showNotes?: boolean;
 }
@@ -74,6 +76,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     durationMs: system.clock.monotonicMs() - t0,
     platform: { os: system.platform.os, arch: system.platform.arch, node: system.platform.nodeVersion },
     results,
+    ...(request.requested ? { requested: request.requested } : {}),
   };
   const text = renderReport(report, {
     format: options.format,
@@ -84,7 +87,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     colorLevel: colorLevel(io, options.color, Boolean(options.output)),
   });
   if (!(await emit(text, options, io))) return EXIT_USAGE;
-  return exitCodeFor(overallStatus(results.map((r) => r.status)));
+  return exitCodeFor(runStatus(results, request.requested));
 }
 
 /**
