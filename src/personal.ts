@@ -51,7 +51,10 @@ const URL_USER = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@:]*)(?::[^/\s@]*)?@/gi;
 export function redactText(text: string, show: boolean, lang: Lang): string {
   const unmarked = text
     .replace(MARKED, (_all, kind: string, value: string) => (show ? value : placeholder(kind, value, lang)))
-    .replace(URL_USER, (_all, scheme: string, user: string) => `${scheme}${show ? user : user ? '****' : ''}${_all.includes(':', scheme.length) ? ':****' : ''}@`);
+    // An already masked user part (`***@`, as the proxy check shows one) is left as it is.
+    .replace(URL_USER, (all, scheme: string, user: string) =>
+      /^\*+@$/.test(all.slice(scheme.length)) ? all : `${scheme}${show ? user : user ? '****' : ''}${all.includes(':', scheme.length) ? ':****' : ''}@`,
+    );
   if (show) return unmarked;
   return unmarked
     .replace(HSA_ID, (value) => redactHsaId(value, lang))

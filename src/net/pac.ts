@@ -89,6 +89,9 @@ const timedOutScripts = new WeakMap<object, Map<string, ProxyConfigError>>();
  */
 export async function evaluatePac(ctx: PacContext, script: string, location: string, target: URL): Promise<string> {
   // Loaded on first use: they take a noticeable part of a second to import, and most runs have no PAC script.
+  // The time limit counts from here, the loading of the sandbox included, so a slow start cannot push the
+  // evaluation past the check's own budget (which would end it as an unexplained "stopped after N s").
+  const started = performance.now();
   const [{ createPacResolver }, { QuickJS }] = await Promise.all([import('pac-resolver'), import('quickjs-wasi')]);
   // A script that ran out of time once will again: fail at once for every later check of the run,
   // instead of each one waiting its own --timeout (a looping PAC made `check` last about twice as long).
@@ -101,7 +104,7 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
     return err;
   };
   const limitMs = ctx.timeoutMs;
-  const deadline = performance.now() + limitMs;
+  const deadline = started + limitMs;
   const vm = await QuickJS.create({ interruptHandler: () => performance.now() > deadline, memoryLimit: PAC_MEMORY_BYTES });
   const sandbox = pacSandbox(ctx, deadline);
   const shown = locationForDisplay(location);
@@ -120,7 +123,7 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
     // Browsers hand the script only scheme, host and port of an https URL, never the path.
     const url = target.protocol === 'https:' ? `${target.protocol}//${target.host}/` : target.href;
     const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('interrupted')), limitMs);
+      timer = setTimeout(() => reject(new Error('interrupted')), Math.max(1, deadline - performance.now()));
     });
     let result: unknown;
     try {
@@ -167,6 +170,8 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
 function pacSandbox(ctx: PacContext, deadline: number) {
   const pending = new Set<Promise<unknown>>();
   let unanswered: string | undefined;
+  // Lookups still waiting for the resolver: when time runs out, these are why.
+  const waiting = new Set<string>();
   const track = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       const call = fn(...args);
@@ -182,7 +187,8 @@ function pacSandbox(ctx: PacContext, deadline: number) {
     if (isIP(name) === 4) return name;
     const rule = ctx.options.resolve.find((r) => r.host === name && isIP(r.address) === 4);
     if (rule) return rule.address;
-    const address = await ctx.system.net.lookupIpv4(name, Math.max(1, deadline - performance.now()));
+    waiting.add(name);
+    const address = await ctx.system.net.lookupIpv4(name, Math.max(1, deadline - performance.now())).finally(() => waiting.delete(name));
     // No answer by the deadline: the resolver is silent, not saying "no such name". The evaluation fails naming it.
     if (address === undefined && performance.now() >= deadline - 1) unanswered ??= name;
     return address ?? null;
@@ -199,7 +205,7 @@ function pacSandbox(ctx: PacContext, deadline: number) {
   };
   return {
     functions,
-    unanswered: (): string | undefined => unanswered,
+    unanswered: (): string | undefined => unanswered ?? [...waiting][0],
     async settled(): Promise<void> {
       while (pending.size > 0) await Promise.allSettled([...pending]);
       // Let the sandbox's own promise callbacks run before the VM goes away.

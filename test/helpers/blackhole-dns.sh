@@ -10,7 +10,8 @@ exec unshare --net --mount --propagation private sh -s "$dir" "$node" "$@" <<'IN
 set -eu
 dir=$1; node=$2; shift 2
 ip link set lo up
-printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n' > "$dir/resolv.conf"
+# A long resolver timeout (glibc: 15 s a try, two tries): a run that waits for it is far outside any bound.
+printf 'nameserver 127.0.0.1\noptions timeout:15 attempts:2\n' > "$dir/resolv.conf"
 mount --bind "$dir/resolv.conf" /etc/resolv.conf
 "$node" -e "const s=require('dgram').createSocket('udp4');s.on('message',()=>{});s.bind(53,'127.0.0.1',()=>require('fs').writeFileSync(process.argv[1],''))" "$dir/ready" &
 sink=$!
