@@ -15,6 +15,7 @@ import { configureCommand, createKit, type CliDeps } from './cli/kit.js';
 import { LocalizedCommand } from './cli/localized-command.js';
 
 export type { CliDeps } from './cli/kit.js';
+export { exitProcess } from './cli/exit.js';
 
 const defaultDeps: CliDeps = { io: processIo, probes: PROBES, createSystem: () => createSystem() };
 
@@ -44,6 +45,11 @@ export async function main(argv: readonly string[], deps: CliDeps = defaultDeps)
     });
 
   try {
+    // Commander answers `help nosuch` with the main help and exit 0: a typo would look like success.
+    const [first, second] = argv.slice(2);
+    if (first === 'help' && second !== undefined && !second.startsWith('-') && !program.commands.some((c) => c.name() === second || c.aliases().includes(second))) {
+      throw unknownCommand(second, program);
+    }
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (err) {

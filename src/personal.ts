@@ -38,16 +38,27 @@ function placeholder(kind: string, value: string, lang: Lang): string {
   return (PLACEHOLDER[kind as keyof typeof PLACEHOLDER] ?? PLACEHOLDER.other)[lang];
 }
 
-// Safety net for values a probe forgot to mark.
-const HSA_ID = /\bSE\d{10}-[A-Za-z0-9]{1,20}\b/g;
-const PERSONAL_NUMBER = /(?<![\d-])((?:19|20)?\d{6})([-+]?)(\d{4})(?![\d-])/g;
+// Safety net for values a probe forgot to mark, and for strings no probe can mark: file names, URLs.
+// Bounded by anything but a letter or digit, so `anna-197001011233-auth.pem` and `x_SE…_y` are caught too.
+const HSA_ID = /(?<![A-Za-z0-9])SE\d{10}-[A-Za-z0-9]{1,20}(?![A-Za-z0-9])/g;
+// Test and service HSA-ids: TSTNMT2321000156-1019, HSATEST2-DGQ, T-SERVICES-SE165565594230-1110, HSASERVICES-100S.
+const TEST_HSA_ID = /(?<![A-Za-z0-9])(?:TSTNMT\d{10}|HSATEST\d*|T-SERVICES-SE\d{12}|HSASERVICES)-[A-Za-z0-9]{1,20}(?![A-Za-z0-9])/gi;
+const PERSONAL_NUMBER = /(?<!\d)((?:19|20)?\d{6})([-+]?)(\d{4})(?!\d)/g;
+// The user part of a URL (https://user:password@host): a password is never shown, the user only on request.
+const URL_USER = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@:]*)(?::[^/\s@]*)?@/gi;
 
 /** Redact (or, with show=true, unmark) every personal value in one string. */
 export function redactText(text: string, show: boolean, lang: Lang): string {
-  const unmarked = text.replace(MARKED, (_all, kind: string, value: string) => (show ? value : placeholder(kind, value, lang)));
+  const unmarked = text
+    .replace(MARKED, (_all, kind: string, value: string) => (show ? value : placeholder(kind, value, lang)))
+    // An already masked user part (`***@`, as the proxy check shows one) is left as it is.
+    .replace(URL_USER, (all, scheme: string, user: string) =>
+      /^\*+@$/.test(all.slice(scheme.length)) ? all : `${scheme}${show ? user : user ? '****' : ''}${all.includes(':', scheme.length) ? ':****' : ''}@`,
+    );
   if (show) return unmarked;
   return unmarked
     .replace(HSA_ID, (value) => redactHsaId(value, lang))
+    .replace(TEST_HSA_ID, () => PLACEHOLDER.other[lang])
     .replace(PERSONAL_NUMBER, (all, date: string, _sep: string, last: string) =>
       looksLikePersonalNumber(date, last) ? PLACEHOLDER['personal-number'][lang] : all,
     );

@@ -128,14 +128,14 @@ describe('siths-doctor cert --cert FILE (the built tool, as a child process)', (
     expect(checksOf(pass.stdout)[0]).toMatchObject({ status: 'pass', details: { reasons: ['valid'], expiryWarnDays: 5 } });
   });
 
-  it('a file that is not a certificate is a clear failure naming it, never a stack trace', async () => {
+  it('a file that is not a certificate is bad input (exit 2) naming it and why, never a stack trace', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sd-cert-bin-'));
     const broken = path.join(dir, 'broken.cer');
     writeFileSync(broken, pki.der('card-hsa-auth-valid').subarray(0, 400));
     const run = await runBin(['cert', '--cert', broken]);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`No certificate could be read. ${broken}: a cut-short certificate: 400 of`);
-    expect(run.stdout).toContain('Export the certificate again');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`The file for --cert holds no certificate that can be read: a cut-short certificate: 400 of`);
+    expect(run.stderr).toContain(broken);
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -181,7 +181,8 @@ describe('netid on Linux (search paths pointed at a temp folder)', () => {
 describe('netid with --pkcs11-module', () => {
   it('uses the file without searching', async () => {
     const system = machine('linux', '/home/tolvan');
-    put('/custom/libsomething.so');
+    // What the check can see without loading it: a shared library (ELF here) that names C_GetFunctionList.
+    put('/custom/libsomething.so', Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.from('\0...C_GetFunctionList\0')]));
     const [result] = await runProbes({ probes: [netidProbe], options: defaultOptions({ pkcs11Module: '/custom/libsomething.so' }), system: testSystem(system) });
     expect(result!.status).toBe('pass');
     expect(result!.details).toEqual({ installations: [], searched: ['/custom/libsomething.so'], pkcs11Library: '/custom/libsomething.so', pkcs11LibrarySource: 'option' });
@@ -204,5 +205,20 @@ describe('netid with --pkcs11-module', () => {
     const result = await netidOn(system);
     expect(result.status).toBe('skip');
     expect(result.summary.en).toContain('--pkcs11-module');
+  });
+});
+
+describe('--pkcs11-module that is not a PKCS#11 library', () => {
+  it('does not pass: a PEM file, another shared library', async () => {
+    const system = machine('linux', '/home/tolvan');
+    put('/custom/card.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    put('/custom/libz.so', Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.from('\0deflate\0inflate\0')]));
+    const run = async (p: string) => (await runProbes({ probes: [netidProbe], options: defaultOptions({ pkcs11Module: p }), system: testSystem(system) }))[0]!;
+    const pem = await run('/custom/card.pem');
+    expect(pem.status).toBe('warn');
+    expect(pem.summary.en).toBe('The file given with --pkcs11-module is not a PKCS#11 library (not a shared library at all): /custom/card.pem');
+    const other = await run('/custom/libz.so');
+    expect(other.status).toBe('warn');
+    expect(other.summary.en).toContain('(the library has no C_GetFunctionList)');
   });
 });

@@ -36,4 +36,18 @@ describe('personal data', () => {
     const report = { a: [personal('Anna', 'name'), { [personal('SE2321000016-X1', 'hsa-id')]: personal('Anna', 'name') }], n: 3, d: null };
     expect(redactDeep(report, false, 'en')).toEqual({ a: ['[name hidden]', { 'SE2321000016-****': '[name hidden]' }], n: 3, d: null });
   });
+
+  it('catches personal numbers and HSA-ids next to hyphens and underscores, as in file names', () => {
+    expect(redactText('/certs/anna-197001011233-auth.pem', false, 'en')).toBe('/certs/anna-[personal number hidden]-auth.pem');
+    expect(redactText('x_SE2321000016-AB12_y.pem', false, 'en')).toBe('x_SE2321000016-****_y.pem');
+    expect(redactText('TSTNMT2321000156-1019 HSATEST2-DGQ T-SERVICES-SE165565594230-1110 HSASERVICES-100S', false, 'en')).toBe(
+      '[hidden] [hidden] [hidden] [hidden]',
+    );
+  });
+
+  it('never shows a password in a URL, and its user only on request', () => {
+    expect(redactText('https://anna:hemligt@test.example/', false, 'en')).toBe('https://****:****@test.example/');
+    expect(redactText('https://anna:hemligt@test.example/', true, 'en')).toBe('https://anna:****@test.example/');
+    expect(redactText('see https://test.siths.se/ ok', false, 'en')).toBe('see https://test.siths.se/ ok');
+  });
 });

@@ -238,6 +238,7 @@ describe('prometheus report', () => {
         'siths_doctor_run_status{status="warn"} 0',
         'siths_doctor_run_status{status="fail"} 1',
         'siths_doctor_run_status{status="error"} 0',
+        'siths_doctor_run_status{status="skip"} 0',
         '# HELP siths_doctor_run_timestamp_seconds When the last run started, in seconds since the Unix epoch.',
         '# TYPE siths_doctor_run_timestamp_seconds gauge',
         'siths_doctor_run_timestamp_seconds 1795680000',
@@ -274,7 +275,9 @@ describe('overall status and exit code', () => {
     expect(overallStatus(['pass', 'warn', 'error', 'fail'])).toBe('fail');
     expect(overallStatus(['pass', 'warn', 'error'])).toBe('error');
     expect(overallStatus(['pass', 'warn', 'skip'])).toBe('warn');
-    expect(overallStatus(['skip'])).toBe('pass');
-    expect([exitCodeFor('pass'), exitCodeFor('warn'), exitCodeFor('fail'), exitCodeFor('error')]).toEqual([0, 0, 1, 1]);
+    // Only skips: nothing was checked, which is not a pass.
+    expect(overallStatus(['skip'])).toBe('skip');
+    expect(overallStatus([])).toBe('skip');
+    expect([exitCodeFor('pass'), exitCodeFor('warn'), exitCodeFor('fail'), exitCodeFor('error'), exitCodeFor('skip')]).toEqual([0, 0, 1, 1, 1]);
   });
 });

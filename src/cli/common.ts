@@ -1,6 +1,7 @@
 import { DEFAULT_IDP_HOSTS } from '../tls/idp-hosts.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isIP } from 'node:net';
+import { UsageError } from '../runner.js';
 import { langFromEnv, parseLang, pick, type Lang, type Localized, msg } from '../i18n/index.js';
 import {
   DEFAULT_EXPIRY_WARN_DAYS,
@@ -239,7 +240,8 @@ export function toDoctorOptions(raw: Record<string, unknown>, lang: Lang): Docto
   return defaultOptions({
     lang: (raw.lang as Lang | undefined) ?? lang,
     format: (raw.format as Format | undefined) ?? 'text',
-    output: raw.output as string | undefined,
+    // `-o -` is the screen, as for most tools; `-o ''` stays empty and is refused before the run.
+    output: raw.output === '-' ? undefined : (raw.output as string | undefined),
     timeoutMs: (raw.timeout as number | undefined) ?? DEFAULT_TIMEOUT_MS,
     offline: raw.offline === true,
     showPersonalData: raw.showPersonalData === true,
@@ -257,4 +259,16 @@ export function toDoctorOptions(raw: Record<string, unknown>, lang: Lang): Docto
     testUrl: (raw.testUrl as string | undefined) ?? DEFAULT_TEST_URL,
     ...(raw.idpHost ? { idpHosts: raw.idpHost as HostPort[] } : {}),
   });
+}
+
+/** Commands that cannot produce every report format refuse the others by name (exit code 2) instead of printing something else. */
+export function requireFormat(options: { readonly format: Format }, supported: readonly Format[], command: string): void {
+  if (supported.includes(options.format)) return;
+  const list = supported.join(', ');
+  throw new UsageError(
+    msg(
+      `--format ${options.format} går inte med ${command}; välj en av: ${list}.`,
+      `--format ${options.format} does not go with ${command}; choose one of: ${list}.`,
+    ),
+  );
 }

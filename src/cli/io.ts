@@ -1,6 +1,5 @@
 import { supportsColor } from 'chalk';
 import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import { msg } from '../i18n/index.js';
 import type { DoctorOptions } from '../options.js';
 import { UsageError } from '../runner.js';
@@ -36,39 +35,6 @@ export function terminalWidth(io: CliIo, toFile: boolean): number | undefined {
   if (Number.isInteger(fromEnv) && fromEnv >= 20) return fromEnv;
   const columns = (io.stdout as { columns?: number }).columns;
   return io.stdout.isTTY && typeof columns === 'number' && columns >= 20 ? columns : undefined;
-}
-
-/**
- * Fail before the run, not after it, when the report cannot be written: the
- * folder must exist and the path must not be a folder.
- */
-export async function checkOutputPath(file: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  const dirStat = await fsp.stat(dir).catch(() => undefined);
-  if (!dirStat?.isDirectory()) {
-    throw new UsageError(msg(`Mappen för --output finns inte: ${dir}`, `The folder for --output does not exist: ${dir}`));
-  }
-  const fileStat = await fsp.stat(file).catch(() => undefined);
-  if (fileStat?.isDirectory()) {
-    throw new UsageError(msg(`--output pekar på en mapp, inte en fil: ${file}`, `--output points to a folder, not a file: ${file}`));
-  }
-  try {
-    await fsp.access(dir, fsp.constants.W_OK);
-  } catch {
-    throw new UsageError(msg(`Får inte skriva i mappen för --output: ${dir}`, `Not allowed to write in the folder for --output: ${dir}`));
-  }
-}
-
-/** Write via a temporary file and rename, so a reader never sees half a report. */
-export async function writeReportFile(file: string, content: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await fsp.writeFile(tmp, content, 'utf8');
-    await fsp.rename(tmp, file);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
-  }
 }
 
 export function write(stream: NodeJS.WritableStream, text: string): Promise<void> {

@@ -1,15 +1,17 @@
 import type { Ora } from 'ora';
-import { pick } from '../i18n/index.js';
+import { msg, pick, same, type Localized } from '../i18n/index.js';
 import type { Probe } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { renderReport } from '../report/index.js';
-import { exitCodeFor, overallStatus, type RunReport } from '../report/report.js';
+import { exitCodeFor, runStatus, type RunReport } from '../report/report.js';
 import { WORDS } from '../report/words.js';
 import { runProbes } from '../runner.js';
 import type { System } from '../system.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { EXIT_INTERRUPTED, EXIT_USAGE } from './exit-codes.js';
-import { checkInputFiles, checkOutputPath, inputFilesOf, colorLevel, terminalWidth, write, writeReportFile, type CliIo } from './io.js';
+import { checkInputFiles, inputFilesOf, colorLevel, terminalWidth, write, type CliIo } from './io.js';
+import { checkCertificateFiles } from './cert-files.js';
+import { planOutput, writeOutput } from './output-file.js';
 
 export interface RunAndReportRequest {
   readonly probes: readonly Probe<object>[];
@@ -18,6 +20,8 @@ export interface RunAndReportRequest {
   readonly system: System;
   readonly io: CliIo;
   readonly signal?: AbortSignal;
+  /** The checks asked for by name: when all were skipped, the run says nothing was checked (exit code 1). */
+  readonly requested?: readonly string[];
   /** Text reports: show every check's evidence lines even without --verbose. */
   readonly showNotes?: boolean;
 }
@@ -25,13 +29,16 @@ export interface RunAndReportRequest {
 /** Run probes, render the report in the chosen format, write it, and give the exit code. */
 export async function runAndReport(request: RunAndReportRequest): Promise<number> {
   const { options, io, system } = request;
-  if (options.output) await checkOutputPath(options.output);
+  if (options.output !== undefined) await planOutput(options.output);
   await checkInputFiles(inputFilesOf(options));
+  await checkCertificateFiles(options.certFiles);
 
   // Ctrl-C stops every probe (each is aborted and releases what it holds) and ends with 130.
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
+  // `on`, not `once`: a once-listener is gone by the time signal-exit (ora's cursor restorer) counts the
+  // listeners, and finding only its own it re-raises SIGINT and kills the process before the report says so.
+  process.on('SIGINT', onSigint);
   const signal = request.signal ? AbortSignal.any([request.signal, interrupt.signal]) : interrupt.signal;
 
   const spinner = await startSpinner(request);
@@ -70,6 +77,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     platform: { os: system.platform.os, arch: system.platform.arch, node: system.platform.nodeVersion },
     results,
     certificates: options.certFiles.length > 0 ? 'files' : 'card',
+    ...(request.requested ? { requested: request.requested } : {}),
   };
   const text = renderReport(report, {
     format: options.format,
@@ -81,7 +89,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     width: terminalWidth(io, Boolean(options.output)),
   });
   if (!(await emit(text, options, io))) return EXIT_USAGE;
-  return exitCodeFor(overallStatus(results.map((r) => r.status)));
+  return exitCodeFor(runStatus(results, request.requested));
 }
 
 /**
@@ -89,17 +97,19 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
  * nothing: the report goes to stdout, and the result is false (exit code 2).
  */
 export async function emit(text: string, options: DoctorOptions, io: CliIo): Promise<boolean> {
-  if (!options.output) {
+  if (options.output === undefined) {
     await write(io.stdout, text);
     return true;
   }
+  // Planned again at write time: the path may have changed during the run.
+  const plan = await planOutput(options.output);
   try {
-    await writeReportFile(options.output, text);
+    await writeOutput(plan, text);
     await write(io.stderr, WORDS[options.lang].reportWritten(options.output) + '\n');
     return true;
   } catch (err) {
     await write(io.stdout, text);
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = pick(writeFailure(err), options.lang);
     await write(
       io.stderr,
       options.lang === 'sv'
@@ -113,8 +123,19 @@ export async function emit(text: string, options: DoctorOptions, io: CliIo): Pro
 /** A spinner only for a person watching a text report on a terminal; ora is loaded only then. */
 async function startSpinner(request: RunAndReportRequest): Promise<Ora | undefined> {
   const { options, io } = request;
-  if (options.format !== 'text' || options.output || options.verbose) return undefined;
+  if (options.format !== 'text' || options.output !== undefined || options.verbose) return undefined;
   if (!io.stdout.isTTY || !io.stderr.isTTY || io.env.CI) return undefined;
+  // discardStdin would put the terminal in raw mode without reading it, so Ctrl-C never became SIGINT:
+  // leave the terminal as it is, and the line discipline turns Ctrl-C into SIGINT as always.
   const { default: ora } = await import('ora');
-  return ora({ stream: io.stderr, text: WORDS[options.lang].checking, color: 'cyan' }).start();
+  return ora({ stream: io.stderr, text: WORDS[options.lang].checking, color: 'cyan', discardStdin: false }).start();
+}
+
+/** Why a report could not be written, in words rather than an errno. */
+function writeFailure(err: unknown): Localized {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return msg('disken är full (ENOSPC)', 'no space left on the device (ENOSPC)');
+  if (code === 'ENXIO') return msg('ingen läser från FIFO:n (ENXIO)', 'nobody reads from the FIFO (ENXIO)');
+  if (code === 'EACCES' || code === 'EPERM') return msg(`åtkomst nekad (${code})`, `permission denied (${code})`);
+  return same(err instanceof Error ? err.message : String(err));
 }

@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { systemLookup } from './lookup.js';
 import net, { isIP, type Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import type { ResolveRule } from '../options.js';
@@ -100,7 +100,7 @@ function lookupAddress(host: string, port: number, plan: ConnectionPlan, info: N
   if (rule) return Promise.resolve(rule.address);
   return runPhase<string>(plan.limits, endings('dns', info), (resolve, reject) => {
     // getaddrinfo cannot be cancelled; a late answer is simply ignored. Whatever the resolver says, the name did not resolve.
-    lookup(host).then(
+    systemLookup(host).then(
       (answer) => resolve(answer.address),
       (err: Error & { code?: string }) => reject(new NetError('dns', 'dns', { ...info, ...(err.code ? { code: err.code } : {}) }, err.message)),
     );

@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { systemLookup } from './lookup.js';
 import type { ResolveRule } from '../options.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openConnection, type PeerTls } from './connect.js';
@@ -203,7 +203,7 @@ async function lookupIpv4(host: string, timeoutMs: number): Promise<string | und
   const expired = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), timeoutMs);
   });
-  const found = lookup(host, { family: 4 }).then(
+  const found = systemLookup(host, 4).then(
     (r) => r.address,
     () => undefined,
   );

@@ -80,6 +80,9 @@ async function readPacFile(ctx: PacContext, location: string): Promise<string> {
   return (await ctx.system.fs.readFile(file)).toString('utf8');
 }
 
+/** Per run (keyed by its System): the PAC scripts that ran out of time, with the error they ended in. */
+const timedOutScripts = new WeakMap<object, Map<string, ProxyConfigError>>();
+
 /**
  * Run FindProxyForURL for `target` in a QuickJS sandbox (WebAssembly: no
  * access to the host), limited in time and memory. A script that throws,
@@ -87,9 +90,22 @@ async function readPacFile(ctx: PacContext, location: string): Promise<string> {
  */
 export async function evaluatePac(ctx: PacContext, script: string, location: string, target: URL): Promise<string> {
   // Loaded on first use: they take a noticeable part of a second to import, and most runs have no PAC script.
+  // The time limit counts from here, the loading of the sandbox included, so a slow start cannot push the
+  // evaluation past the check's own budget (which would end it as an unexplained "stopped after N s").
+  const started = performance.now();
   const [{ createPacResolver }, { QuickJS }] = await Promise.all([import('pac-resolver'), import('quickjs-wasi')]);
+  // A script that ran out of time once will again: fail at once for every later check of the run,
+  // instead of each one waiting its own --timeout (a looping PAC made `check` last about twice as long).
+  const runOutOfTime = timedOutScripts.get(ctx.system)?.get(location);
+  if (runOutOfTime) throw runOutOfTime;
+  const remember = (err: ProxyConfigError): ProxyConfigError => {
+    let scripts = timedOutScripts.get(ctx.system);
+    if (!scripts) timedOutScripts.set(ctx.system, (scripts = new Map()));
+    scripts.set(location, err);
+    return err;
+  };
   const limitMs = ctx.timeoutMs;
-  const deadline = performance.now() + limitMs;
+  const deadline = started + limitMs;
   // The WebAssembly module is handed over: bundled, quickjs-wasi cannot find it beside itself.
   const wasm = await packageData('quickjs.wasm', 'quickjs-wasi', '../quickjs.wasm');
   const vm = await QuickJS.create({ wasm, interruptHandler: () => performance.now() > deadline, memoryLimit: PAC_MEMORY_BYTES });
@@ -110,16 +126,31 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
     // Browsers hand the script only scheme, host and port of an https URL, never the path.
     const url = target.protocol === 'https:' ? `${target.protocol}//${target.host}/` : target.href;
     const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('interrupted')), limitMs);
+      timer = setTimeout(() => reject(new Error('interrupted')), Math.max(1, deadline - performance.now()));
     });
     let result: unknown;
     try {
       result = await Promise.race([findProxyForURL(url, target.hostname), timedOut]);
+      // An answer built on a lookup that never came back is no answer: the run's time went to the resolver.
+      if (sandbox.unanswered()) throw new Error('interrupted');
     } catch (err) {
       const text = shortMessage(err);
       const seconds = (limitMs / 1000).toFixed(limitMs % 1000 === 0 ? 0 : 1);
+      const unanswered = sandbox.unanswered();
+      if (unanswered) {
+        throw remember(
+          failed(
+            msg(
+              `skriptets namnuppslagning (dnsResolve) av ${unanswered} fick inget svar inom ${seconds} s (DNS)`,
+              `the script's name lookup (dnsResolve) of ${unanswered} got no answer within ${seconds} s (DNS)`,
+            ),
+          ),
+        );
+      }
       if (/interrupted/i.test(text)) {
-        throw failed(msg(`skriptet blev inte klart inom ${seconds} s (det kan loopa för evigt)`, `the script did not finish within ${seconds} s (it may loop forever)`));
+        throw remember(
+          failed(msg(`skriptet blev inte klart inom ${seconds} s (det kan loopa för evigt)`, `the script did not finish within ${seconds} s (it may loop forever)`)),
+        );
       }
       if (/out of memory/i.test(text)) throw failed(msg('skriptet använder för mycket minne', 'the script uses too much memory'));
       throw failed(msg(`skriptet avbröts med ett fel (${text})`, `the script stopped with an error (${text})`));
@@ -141,6 +172,9 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
  */
 function pacSandbox(ctx: PacContext, deadline: number) {
   const pending = new Set<Promise<unknown>>();
+  let unanswered: string | undefined;
+  // Lookups still waiting for the resolver: when time runs out, these are why.
+  const waiting = new Set<string>();
   const track = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       const call = fn(...args);
@@ -156,7 +190,11 @@ function pacSandbox(ctx: PacContext, deadline: number) {
     if (isIP(name) === 4) return name;
     const rule = ctx.options.resolve.find((r) => r.host === name && isIP(r.address) === 4);
     if (rule) return rule.address;
-    return (await ctx.system.net.lookupIpv4(name, Math.max(1, deadline - performance.now()))) ?? null;
+    waiting.add(name);
+    const address = await ctx.system.net.lookupIpv4(name, Math.max(1, deadline - performance.now())).finally(() => waiting.delete(name));
+    // No answer by the deadline: the resolver is silent, not saying "no such name". The evaluation fails naming it.
+    if (address === undefined && performance.now() >= deadline - 1) unanswered ??= name;
+    return address ?? null;
   };
   const functions = {
     alert: (): void => undefined,
@@ -170,6 +208,7 @@ function pacSandbox(ctx: PacContext, deadline: number) {
   };
   return {
     functions,
+    unanswered: (): string | undefined => unanswered ?? [...waiting][0],
     async settled(): Promise<void> {
       while (pending.size > 0) await Promise.allSettled([...pending]);
       // Let the sandbox's own promise callbacks run before the VM goes away.

@@ -64,6 +64,22 @@ async function fromOption(ctx: ProbeContext, file: string): Promise<ProbeOutcome
       details,
     };
   }
+  const notPkcs11 = await notAPkcs11Library(ctx, file, stat.size);
+  // A warning, not a failure: it must not pass, and netid-token still runs to load it and say exactly why it fails.
+  if (notPkcs11) {
+    return {
+      status: 'warn',
+      summary: msg(
+        `Filen som angavs med --pkcs11-module är inget PKCS#11-bibliotek (${notPkcs11.sv}): ${file}`,
+        `The file given with --pkcs11-module is not a PKCS#11 library (${notPkcs11.en}): ${file}`,
+      ),
+      advice: msg(
+        'Ange kortprogrammets PKCS#11-bibliotek (till exempel iidp11.dll för Net iD Enterprise, eTPKCS11.dll för SafeNet), inte ett annat bibliotek eller en certifikatfil.',
+        "Name the card software's PKCS#11 library (for example iidp11.dll for Net iD Enterprise, eTPKCS11.dll for SafeNet), not another library or a certificate file.",
+      ),
+      details: { ...details, pkcs11Library: file, pkcs11LibrarySource: 'option' },
+    };
+  }
   return {
     status: 'pass',
     summary: msg(`Använder PKCS#11-biblioteket från --pkcs11-module: ${file}`, `Using the PKCS#11 library from --pkcs11-module: ${file}`),
@@ -129,4 +145,30 @@ function installationLine(i: NetidInstallation): Localized {
   const parts = [i.version ? `${i.productName} ${i.version}` : i.productName, pkg, i.installPath, i.pkcs11Library ? `PKCS#11: ${i.pkcs11Library}` : undefined];
   const text = parts.filter(Boolean).join(' · ');
   return msg(`${text} (hittat via ${i.foundBy.join(', ')})`, `${text} (found by ${i.foundBy.join(', ')})`);
+}
+
+/** Shared libraries are a few MiB; reading more than this to look for one symbol name is not worth it. */
+const MAX_LIBRARY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Without loading it (that is netid-token's job, in a child process): a
+ * PKCS#11 library is a shared library (ELF, PE or Mach-O) that exports
+ * C_GetFunctionList, whose name is in its symbol or export table. Anything
+ * else (a PEM file, another library) must not pass as one.
+ */
+async function notAPkcs11Library(ctx: ProbeContext, file: string, size: number): Promise<Localized | undefined> {
+  if (size > MAX_LIBRARY_BYTES) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = await ctx.system.fs.readFile(file);
+  } catch {
+    return msg('går inte att läsa', 'cannot be read');
+  }
+  const elf = bytes.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+  const pe = bytes.subarray(0, 2).toString('latin1') === 'MZ';
+  const magic = bytes.length >= 4 ? bytes.readUInt32BE(0) : 0;
+  const machO = [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].includes(magic);
+  if (!elf && !pe && !machO) return msg('inget programbibliotek alls', 'not a shared library at all');
+  if (!bytes.includes('C_GetFunctionList')) return msg('biblioteket saknar C_GetFunctionList', 'the library has no C_GetFunctionList');
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { STATUSES } from '../model.js';
 import type { RenderedReport } from './report.js';
 
-const RUN_STATUSES = ['pass', 'warn', 'fail', 'error'] as const;
+const RUN_STATUSES = ['pass', 'warn', 'fail', 'error', 'skip'] as const;
 
 function label(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

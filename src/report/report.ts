@@ -6,7 +6,8 @@ import { CAUSE_ADVICE, findRootCauses, type CauseKind } from './root-cause.js';
 
 export const SCHEMA_VERSION = 1;
 
-export type SummaryStatus = Exclude<Status, 'skip'>;
+/** The run as a whole; `skip` when nothing was checked at all (every check skipped, or none selected). */
+export type SummaryStatus = Status;
 
 /** A finished run, still in both languages and with personal data marked. */
 export interface RunReport {
@@ -17,6 +18,8 @@ export interface RunReport {
   readonly results: readonly CheckResult[];
   /** Where the certificates came from (--cert files or the card); the support code carries it. */
   readonly certificates?: CertificateSource;
+  /** The checks the user asked for by name (prerequisites aside); when every one was skipped, nothing was checked. */
+  readonly requested?: readonly string[];
 }
 
 /**
@@ -86,12 +89,22 @@ export function overallStatus(statuses: Iterable<Status>): SummaryStatus {
   if (seen.has('fail')) return 'fail';
   if (seen.has('error')) return 'error';
   if (seen.has('warn')) return 'warn';
+  // Only skips is not "everything passed": nothing was checked.
+  if (!seen.has('pass')) return 'skip';
   return 'pass';
 }
 
-/** Exit code contract: 0 nothing failed or errored (warnings allowed), 1 something did. */
+/** The run's outcome: a failure anywhere counts; otherwise, if every check asked for was skipped, nothing was checked. */
+export function runStatus(results: readonly CheckResult[], requested?: readonly string[]): SummaryStatus {
+  const overall = overallStatus(results.map((r) => r.status));
+  if (overall === 'fail' || overall === 'error' || !requested?.length) return overall;
+  const asked = results.filter((r) => requested.includes(r.id));
+  return asked.length > 0 && asked.every((r) => r.status === 'skip') ? 'skip' : overall;
+}
+
+/** Exit code contract: 0 nothing failed or errored (warnings allowed), 1 something did, or nothing was checked. */
 export function exitCodeFor(status: SummaryStatus): number {
-  return status === 'fail' || status === 'error' ? 1 : 0;
+  return status === 'fail' || status === 'error' || status === 'skip' ? 1 : 0;
 }
 
 /** The single place where a report becomes one language and personal data is redacted. */
@@ -109,7 +122,7 @@ export function renderable(report: RunReport, lang: Lang, showPersonalData: bool
     durationMs: Math.round(report.durationMs),
     platform: report.platform,
     summary: {
-      status: overallStatus(report.results.map((r) => r.status)),
+      status: runStatus(report.results, report.requested),
       ...counts,
       supportCode: encodeSupportCode(new Map(report.results.map((r) => [r.id, r.status])), { certificates: report.certificates }),
     },

@@ -45,6 +45,7 @@ export const OVERALL: Record<SummaryStatus, Record<Lang, string>> = {
   warn: { sv: 'VARNING', en: 'WARNING' },
   fail: { sv: 'FEL', en: 'FAILED' },
   error: { sv: 'OFULLSTÄNDIGT', en: 'INCOMPLETE' },
+  skip: { sv: 'INGET KONTROLLERADES', en: 'NOTHING WAS CHECKED' },
 };
 
 export const STATUS_WORD: Record<Status, Record<Lang, string>> = {

@@ -77,7 +77,7 @@ export function identityWords(a: CertificateAnalysis): Localized | undefined {
 
 /** The holder's name, marked personal; undefined for CA certificates and names without a CN. */
 export function holderName(a: CertificateAnalysis): string | undefined {
-  if (a.role === 'ca') return undefined;
+  if (isKnownAuthority(a)) return undefined;
   const cn = attributeValue(a.facts.subject, 'CN');
   return cn ? personal(cn, 'name') : undefined;
 }
@@ -85,7 +85,7 @@ export function holderName(a: CertificateAnalysis): string | undefined {
 /** The subject serialNumber (HSA-id or personal number), marked personal. */
 export function identityValue(a: CertificateAnalysis): string | undefined {
   const serial = attributeValue(a.facts.subject, 'serialNumber');
-  if (!serial || a.role === 'ca') return undefined;
+  if (!serial || isKnownAuthority(a)) return undefined;
   return personal(serial, serialKind(a));
 }
 
@@ -95,13 +95,44 @@ function serialKind(a: CertificateAnalysis): PersonalKind {
 
 const NAME_PARTS = new Set(['CN', 'SN', 'GN', 'pseudonym', 'initials', 'UID']);
 
-/** A person's subject with its personal parts marked; CA names as they are. */
+/**
+ * Names shown as they are: those of a known certificate authority (SITHS,
+ * Efos, Telia). Everything else a certificate says is personal until shown
+ * otherwise: a self-signed certificate may carry a person's name as its
+ * subject and issuer, and any attribute (description, L, an unknown OID) may
+ * hold a name or a personal number.
+ */
+export function isKnownAuthority(a: CertificateAnalysis): boolean {
+  return a.role === 'ca' && a.family !== 'other';
+}
+
+/**
+ * The attributes of a person's name that do not identify them: the country, and
+ * the organisation (a region, an agency) when a known CA vouches for it; under
+ * an unknown issuer the organisation may be the person's own company.
+ */
+const SAFE_PARTS = new Set(['C']);
+const SAFE_UNDER_KNOWN_CA = new Set(['C', 'O']);
+const isSafePart = (a: CertificateAnalysis, attr: NameAttribute): boolean =>
+  (a.family === 'other' ? SAFE_PARTS : SAFE_UNDER_KNOWN_CA).has(attr.label);
+
+function kindOf(a: CertificateAnalysis, attr: NameAttribute): PersonalKind {
+  if (NAME_PARTS.has(attr.label)) return 'name';
+  if (attr.label === 'serialNumber') return serialKind(a);
+  if (attr.label === 'emailAddress') return 'email';
+  return 'other';
+}
+
+/** A subject attribute with its personal parts marked: everything but the country, unless a known CA's. */
 export function markedValue(a: CertificateAnalysis, attr: NameAttribute): string {
-  if (a.role === 'ca') return attr.value;
-  if (NAME_PARTS.has(attr.label)) return personal(attr.value, 'name');
-  if (attr.label === 'serialNumber') return personal(attr.value, serialKind(a));
-  if (attr.label === 'emailAddress') return personal(attr.value, 'email');
-  return attr.value;
+  if (isKnownAuthority(a) || isSafePart(a, attr)) return attr.value;
+  return personal(attr.value, kindOf(a, attr));
+}
+
+/** An issuer attribute: shown when the issuer is a known CA, marked otherwise (a self-signed certificate is its own issuer). */
+export function markedIssuerValue(a: CertificateAnalysis, attr: NameAttribute): string {
+  if (a.family !== 'other' || isSafePart(a, attr)) return attr.value;
+  return personal(attr.value, NAME_PARTS.has(attr.label) ? 'name' : 'other');
 }
 
 /** "CN=…, serialNumber=…, O=…, C=SE": most specific first, as certificate viewers show it. */
@@ -114,7 +145,7 @@ export function dnText(name: readonly NameAttribute[], value: (attr: NameAttribu
 
 /** Card labels may carry the holder's name: mark those parts, in one pass so a part is never marked twice. */
 export function markedLabel(label: string, a: CertificateAnalysis | undefined): string {
-  if (!a || a.role === 'ca') return label;
+  if (!a || isKnownAuthority(a)) return label;
   const parts = a.facts.subject
     .filter((attr) => NAME_PARTS.has(attr.label) || attr.label === 'serialNumber')
     .map((attr) => attr.value)
@@ -219,7 +250,7 @@ export function certificateLine(item: JudgedCertificate, ctx: LineContext): Loca
   if (a.reserveCard) parts.push(msg('reservkort (nivå 2)', 'reserve card (level 2)'));
   if (a.role === 'end-entity' && a.issuedFor === 'function') parts.push(msg('funktionscertifikat (system, inte person)', 'function certificate (a system, not a person)'));
   parts.push(familyName(a));
-  if (a.role === 'ca') parts.push(same(`“${attributeValue(a.facts.subject, 'CN') ?? dnText(a.facts.subject)}”`));
+  if (isKnownAuthority(a)) parts.push(same(`“${attributeValue(a.facts.subject, 'CN') ?? dnText(a.facts.subject)}”`));
   const holder = [holderName(a), identityValue(a)].filter((x): x is string => x !== undefined);
   if (holder.length > 0) parts.push(same(holder.join(', ')));
   parts.push(validityWords(a));

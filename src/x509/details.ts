@@ -1,7 +1,6 @@
 import { personal } from '../personal.js';
 import type { CertificateAnalysis } from './analyse.js';
-import { dnText, markedLabel, markedValue } from './describe.js';
-import { attributeValue } from './facts.js';
+import { dnText, isKnownAuthority, markedIssuerValue, markedLabel, markedValue } from './describe.js';
 import type { CardSummary, CertificateOrigin, CertificateSet } from './inputs.js';
 import { isAnalysed, type JudgedCertificate, type Reason, type UnreadableCertificate } from './judge.js';
 import { EKU_NAMES, POLICY_NAMES } from './known-cas.js';
@@ -105,6 +104,10 @@ export function certificateDetails(item: JudgedCertificate): CertificateDetails 
     const attr = f.subject.find((x) => x.label === label);
     return attr ? markedValue(a, attr) : undefined;
   };
+  const issuerValue = (label: string): string | undefined => {
+    const attr = f.issuer.find((x) => x.label === label);
+    return attr ? markedIssuerValue(a, attr) : undefined;
+  };
   return {
     index: item.index,
     origin: originDetails(item.origin, a),
@@ -118,13 +121,13 @@ export function certificateDetails(item: JudgedCertificate): CertificateDetails 
       organization: subjectValue('O'),
       organizationalUnit: subjectValue('OU'),
       country: subjectValue('C'),
-      emails: f.emails.map((e) => (a.role === 'ca' ? e : personal(e, 'email'))),
+      emails: f.emails.map((e) => (isKnownAuthority(a) ? e : personal(e, 'email'))),
     },
     issuer: {
-      dn: dnText(f.issuer),
-      commonName: attributeValue(f.issuer, 'CN'),
-      organization: attributeValue(f.issuer, 'O'),
-      country: attributeValue(f.issuer, 'C'),
+      dn: dnText(f.issuer, (attr) => markedIssuerValue(a, attr)),
+      commonName: issuerValue('CN'),
+      organization: issuerValue('O'),
+      country: issuerValue('C'),
     },
     serialNumber: f.serialNumber,
     notBefore: f.notBefore,

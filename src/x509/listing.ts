@@ -1,7 +1,7 @@
 import { msg, same, type Localized } from '../i18n/index.js';
 import { personal } from '../personal.js';
 import type { CertificateAnalysis } from './analyse.js';
-import { certificateLine, dnText, markedValue, timeOf, type LineContext } from './describe.js';
+import { certificateLine, dnText, isKnownAuthority, markedIssuerValue, markedValue, timeOf, type LineContext } from './describe.js';
 import { isAnalysed, type JudgedCertificate } from './judge.js';
 import { EKU_NAMES, POLICY_NAMES } from './known-cas.js';
 
@@ -28,14 +28,14 @@ export function certificateListing(item: JudgedCertificate, ctx: LineContext): L
   const none = msg('ingen', 'none');
   const rows: [Localized, Localized][] = [
     [LABELS.subject, same(dnText(f.subject, (attr) => markedValue(a, attr)))],
-    [LABELS.issuer, same(dnText(f.issuer))],
+    [LABELS.issuer, same(dnText(f.issuer, (attr) => markedIssuerValue(a, attr)))],
     [LABELS.validity, msg(`${timeOf(f.notBefore)} – ${timeOf(f.notAfter)}`, `${timeOf(f.notBefore)} – ${timeOf(f.notAfter)}`)],
     [LABELS.key, keyWords(a)],
     [LABELS.keyUsage, f.keyUsage ? same(f.keyUsage.join(', ') || '–') : msg('ingen begränsning', 'not restricted')],
     [LABELS.extendedKeyUsage, f.extendedKeyUsage ? same(f.extendedKeyUsage.map((o) => named(o, EKU_NAMES)).join(', ') || '–') : none],
     [LABELS.policies, f.policies.length > 0 ? same(f.policies.map((o) => named(o, POLICY_NAMES)).join(', ')) : msg('inga', 'none')],
   ];
-  if (f.emails.length > 0) rows.push([LABELS.email, same(f.emails.map((e) => (a.role === 'ca' ? e : personal(e, 'email'))).join(', '))]);
+  if (f.emails.length > 0) rows.push([LABELS.email, same(f.emails.map((e) => (isKnownAuthority(a) ? e : personal(e, 'email'))).join(', '))]);
   rows.push([LABELS.serial, same(f.serialNumber)], [LABELS.fingerprint, same(f.sha256)]);
   if (item.origin.kind === 'card') {
     const o = item.origin;

@@ -10,7 +10,8 @@ export async function runChecks(ids: readonly string[], cmd: Command, kit: Comma
   const { options, raw } = kit.options(cmd);
   const skip = (raw.skip as string[] | undefined) ?? [];
   const probes = selectProbes(kit.deps.probes, { ids, skip }, options);
-  kit.setExit(await runAndReport({ probes, skip, options, system: kit.deps.createSystem(options), io: kit.deps.io }));
+  const requested = ids.length > 0 ? ids : probes.map((p) => p.id);
+  kit.setExit(await runAndReport({ probes, skip, requested, options, system: kit.deps.createSystem(options), io: kit.deps.io }));
 }
 
 export const checkCommand: CommandModule = (program, kit) => {

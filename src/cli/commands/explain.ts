@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { requireFormat } from '../common.js';
 import type { CommandModule } from '../kit.js';
 import { emit } from '../run-report.js';
 import { msg, pick } from '../../i18n/index.js';
@@ -57,6 +58,7 @@ export const explainCommand: CommandModule = (program, kit) => {
     .addHelpText('after', kit.help.explainAfter)
     .action(async (code: string, _opts, cmd: Command) => {
       const { options } = kit.options(cmd);
+      requireFormat(options, ['text', 'json', 'markdown'], 'explain');
       kit.setExit((await emit(renderExplanation(code, kit.deps.probes, options), options, kit.deps.io)) ? EXIT_OK : EXIT_USAGE);
     });
 };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { requireFormat } from '../common.js';
 import type { CommandModule } from '../kit.js';
 import { emit } from '../run-report.js';
 import { pick, type Lang } from '../../i18n/index.js';
@@ -55,6 +56,7 @@ export const listChecksCommand: CommandModule = (program, kit) => {
     .description(kit.help.listChecks)
     .action(async (_opts, cmd: Command) => {
       const { options } = kit.options(cmd);
+      requireFormat(options, ['text', 'json', 'markdown'], 'list-checks');
       kit.setExit((await emit(renderCheckList(kit.deps.probes, options), options, kit.deps.io)) ? EXIT_OK : EXIT_USAGE);
     });
 };

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { msg, pick, type Lang } from '../../i18n/index.js';
 import { selectProbes, UsageError } from '../../runner.js';
+import { requireFormat } from '../common.js';
 import type { CommandModule } from '../kit.js';
 import { watchReaders } from '../readers-watch.js';
 import { runAndReport } from '../run-report.js';
@@ -72,7 +73,8 @@ export const readersCommand: CommandModule = (program, kit) => {
         kit.setExit(await runAndReport({ probes, options, system: kit.deps.createSystem(options), io: kit.deps.io }));
         return;
       }
-      if (options.output) throw new UsageError(msg('--output går inte med --watch; omdirigera standard ut i stället.', '--output does not go with --watch; redirect standard output instead.'));
+      requireFormat(options, ['text', 'json'], 'readers --watch');
+      if (options.output !== undefined) throw new UsageError(msg('--output går inte med --watch; omdirigera standard ut i stället.', '--output does not go with --watch; redirect standard output instead.'));
       const system = kit.deps.createSystem(options);
       try {
         kit.setExit(await watchReaders({ options, system, io: kit.deps.io, ...(duration === undefined ? {} : { durationMs: Math.round(duration * 1000) }) }));

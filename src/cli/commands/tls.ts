@@ -39,6 +39,6 @@ export const tlsCommand: CommandModule = (program, kit) => {
       const { options: parsed } = kit.options(cmd);
       const options = host ? { ...parsed, idpHosts: [host] } : parsed;
       const probes = selectProbes(kit.deps.probes, { ids: ['idp-tls'] }, options);
-      kit.setExit(await runAndReport({ probes, options, system: kit.deps.createSystem(options), io: kit.deps.io, showNotes: true }));
+      kit.setExit(await runAndReport({ probes, options, system: kit.deps.createSystem(options), io: kit.deps.io, showNotes: true, requested: ['idp-tls'] }));
     });
 };
