@@ -132,7 +132,10 @@ describe('CLI (in process, with probes of the test)', () => {
 
   it('lists checks with what they need', async () => {
     const text = await runMain(['list-checks'], [reader, card]);
-    expect(text.stdout).toBe('reader  Title reader\n        Checks reader\ncard    Title card (needs: reader)\n        Checks card\n');
+    expect(text.stdout).toBe(
+      'reader  Title reader\n        Checks reader\ncard    Title card (needs: reader)\n        Checks card\n\n' +
+        "More on each check, its outcomes and details: docs/checks.md in siths-doctor's source.\n",
+    );
     const json = JSON.parse((await runMain(['list-checks', '--format', 'json'], [reader, card])).stdout);
     expect(json.checks[1]).toEqual({ id: 'card', title: 'Title card', description: 'Checks card', dependsOn: ['reader'], network: false });
   });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PROBES } from '../src/probes/index.js';
 import { cardCert } from '../src/probes/card-cert.js';
@@ -29,9 +29,9 @@ describe('every example support code decodes', () => {
     for (const code of new Set(found)) expect(() => decodeSupportCode(code), code).not.toThrow();
   });
 
-  it('in the README', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const found = codesIn(readme);
+  it('in the README and the docs', () => {
+    const docs = ['../README.md', ...readdirSync(new URL('../docs/', import.meta.url)).map((f) => `../docs/${f}`)];
+    const found = codesIn(docs.map((d) => readFileSync(new URL(d, import.meta.url), 'utf8')).join('\n'));
     expect(found.length).toBeGreaterThan(0);
     for (const code of found) expect(() => decodeSupportCode(code), code).not.toThrow();
   });

@@ -24,7 +24,7 @@ export interface RunReport {
 
 /**
  * What renderers format: one language, personal data redacted (or not, on
- * request). This is the JSON contract, schema version 1; see the README.
+ * request). This is the JSON contract, schema version 1; see docs/reports.md.
  */
 export interface RenderedReport {
   readonly schemaVersion: typeof SCHEMA_VERSION;

@@ -12,7 +12,7 @@ import type { PresentedHandshake } from './types.js';
 import type { ChainAnalysis, CertificateFacts, PresentedCertificate } from './verify.js';
 import { day } from './wording.js';
 
-/** One --idp-host in `details.hosts` of the idp-tls check. Keys are stable (README, "idp-tls"). */
+/** One --idp-host in `details.hosts` of the idp-tls check. Keys are stable (docs/checks.md, "idp-tls"). */
 export interface HostDetails {
   readonly host: string;
   readonly port: number;

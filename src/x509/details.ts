@@ -5,7 +5,7 @@ import type { CardSummary, CertificateOrigin, CertificateSet } from './inputs.js
 import { isAnalysed, type JudgedCertificate, type Reason, type UnreadableCertificate } from './judge.js';
 import { EKU_NAMES, POLICY_NAMES } from './known-cas.js';
 
-/** details of the card-cert check; the keys are documented in the README and kept stable. */
+/** details of the card-cert check; the keys are documented in docs/checks.md and kept stable. */
 export interface CardCertDetails {
   readonly source: CertificateSet['source'];
   readonly checkedAt: Date;

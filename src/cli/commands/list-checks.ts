@@ -8,8 +8,8 @@ import { dependenciesOf, type Probe } from '../../model.js';
 import type { DoctorOptions } from '../../options.js';
 
 const HEAD = {
-  sv: { id: 'id', title: 'kontroll', deps: 'kräver', net: 'nätverk', alias: 'även', only: 'bara', none: '–' },
-  en: { id: 'id', title: 'check', deps: 'needs', net: 'network', alias: 'also', only: 'only', none: '–' },
+  sv: { id: 'id', title: 'kontroll', deps: 'kräver', net: 'nätverk', alias: 'även', only: 'bara', none: '–', more: 'Mer om varje kontroll, dess utfall och detaljer: docs/checks.md i siths-doctors källkod.' },
+  en: { id: 'id', title: 'check', deps: 'needs', net: 'network', alias: 'also', only: 'only', none: '–', more: "More on each check, its outcomes and details: docs/checks.md in siths-doctor's source." },
 } as const;
 
 /** `list-checks`: what each probe checks and what it depends on, in the chosen format. */
@@ -33,7 +33,7 @@ export function renderCheckList(probes: readonly Probe<object>[], options: Docto
       const only = r.platforms ? ` (${h.only} ${r.platforms.join(', ')})` : '';
       lines.push(`| ${id} | **${r.title}**${only}: ${r.description} | ${r.dependsOn.map((d) => `\`${d}\``).join(', ') || h.none} |`);
     }
-    return lines.join('\n') + '\n';
+    return lines.join('\n') + `\n\n${h.more}\n`;
   }
   const width = Math.max(0, ...rows.map((r) => r.id.length));
   const lines: string[] = [];
@@ -47,7 +47,7 @@ export function renderCheckList(probes: readonly Probe<object>[], options: Docto
     lines.push(`${r.id.padEnd(width)}  ${r.title}${extras.length > 0 ? ` (${extras.join('; ')})` : ''}`);
     lines.push(`${' '.repeat(width)}  ${r.description}`);
   }
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + `\n\n${h.more}\n`;
 }
 
 export const listChecksCommand: CommandModule = (program, kit) => {
