@@ -22,7 +22,7 @@ describe('bad input on the command line', () => {
   it('help for a command that does not exist is exit 2 naming it', async () => {
     const run = await runMain(['help', 'nosuch'], [reader]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown command “nosuch”');
+    expect(run.stderr).toContain('Unknown command: nosuch.');
     expect(run.stdout).toBe('');
     expect((await runMain(['help', 'check'], [reader])).code).toBe(0);
   });

@@ -10,7 +10,6 @@ import type { System } from '../system.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { EXIT_INTERRUPTED, EXIT_USAGE } from './exit-codes.js';
 import { checkInputFiles, inputFilesOf, colorLevel, terminalWidth, write, type CliIo } from './io.js';
-import { checkCertificateFiles } from './cert-files.js';
 import { planOutput, writeOutput } from './output-file.js';
 
 export interface RunAndReportRequest {
@@ -31,7 +30,8 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
   const { options, io, system } = request;
   if (options.output !== undefined) await planOutput(options.output);
   await checkInputFiles(inputFilesOf(options));
-  await checkCertificateFiles(options.certFiles);
+  // Loaded only for --cert: it reads certificates (node-forge), which no other command start needs.
+  if (options.certFiles.length > 0) await (await import('./cert-files.js')).checkCertificateFiles(options.certFiles);
 
   // Ctrl-C stops every probe (each is aborted and releases what it holds) and ends with 130.
   const interrupt = new AbortController();
