@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derElementLength, readDerObjects } from '../../src/card/der.js';
+import { derElementLength } from '../../src/der.js';
 import { CardReadError } from '../../src/card/errors.js';
 import { parseFci, readTlvs } from '../../src/card/iso7816.js';
-import { parseCertificateDirectory, parseEfDir, parseOdf, parseTokenInfo } from '../../src/card/pkcs15.js';
+import { parseCertificateDirectory, parseEfDir, parseOdf, parseTokenInfo, readDerObjects } from '../../src/card/pkcs15.js';
 import { readCardCertificates } from '../../src/card/read-certificates.js';
 import { directChannel } from '../emulator/direct-channel.js';
 import { Iso7816Card, type ElementaryFile, type DedicatedFile } from '../emulator/iso7816-card.js';
