@@ -1,6 +1,7 @@
 /**
  * The one DER reader: certificate files, card files, the names in a TLS
- * CertificateRequest and PKCS#7 bundles all come from outside, so every
+ * CertificateRequest and PKCS#7 bundles all come from outside (and the
+ * BER-TLV file information a card answers with shares its header reading), so every
  * length is checked against the bytes that are there (and a child against
  * its parent), nesting is bounded, and nothing is copied: a node's bytes
  * are views into the input. Malformed input throws DerError, whose message
@@ -82,23 +83,80 @@ export function derElementLength(bytes: Buffer): number | undefined {
   return total !== undefined && total <= bytes.length ? total : undefined;
 }
 
-/** The element at `offset`, which must end by `end`; throws DerError. */
-function readElement(bytes: Buffer, offset: number, end: number, depth: number, limits: DerLimits): DerNode {
-  if (offset + 2 > end) throw new DerError(`too few bytes for a DER header at offset ${offset}`);
-  const tag = bytes[offset]!;
-  // High tag numbers never occur in what this project reads.
-  if ((tag & 0x1f) === 0x1f) throw new DerError(`high tag number at offset ${offset}`);
-  let length = bytes[offset + 1]!;
-  let pos = offset + 2;
+interface Header {
+  /** The tag bytes as one number (0x6F, 0x5F2D). */
+  readonly tag: number;
+  /** Where the value starts. */
+  readonly start: number;
+  readonly length: number;
+}
+
+/**
+ * The tag and length at `offset`, checked against `end`; a string says why
+ * there is none. DER takes one tag byte; ISO/IEC 7816-4 BER-TLV (what cards
+ * answer a SELECT with) also takes up to two subsequent tag bytes.
+ */
+function readHeader(bytes: Buffer, offset: number, end: number, options: { readonly maxLengthOctets: number; readonly multiByteTags: boolean }): Header | string {
+  if (offset + 2 > end) return `too few bytes for a header at offset ${offset}`;
+  let tag = bytes[offset]!;
+  let pos = offset + 1;
+  if ((tag & 0x1f) === 0x1f) {
+    // High tag numbers never occur in the DER this project reads.
+    if (!options.multiByteTags) return `high tag number at offset ${offset}`;
+    // Subsequent tag bytes while bit 8 is set; at most two more.
+    for (let n = 0; n < 2 && pos < end; n++) {
+      const b = bytes[pos++]!;
+      tag = (tag << 8) | b;
+      if (!(b & 0x80)) break;
+    }
+    if (pos >= end) return `too few bytes for a header at offset ${offset}`;
+  }
+  let length = bytes[pos++]!;
   if (length & 0x80) {
     const count = length & 0x7f;
-    if (count === 0) throw new DerError(`indefinite length at offset ${offset}`);
-    if (count > 4) throw new DerError(`length of ${count} octets at offset ${offset}`);
-    if (pos + count > end) throw new DerError(`too few bytes for the length at offset ${offset}`);
+    if (count === 0) return `indefinite length at offset ${offset}`;
+    if (count > options.maxLengthOctets) return `length of ${count} octets at offset ${offset}`;
+    if (pos + count > end) return `too few bytes for the length at offset ${offset}`;
     length = bytes.readUIntBE(pos, count);
     pos += count;
   }
-  if (length > end - pos) throw new DerError(`element at offset ${offset} declares ${length} bytes, ${end - pos} are there`);
+  if (length > end - pos) return `element at offset ${offset} declares ${length} bytes, ${end - pos} are there`;
+  return { tag, start: pos, length };
+}
+
+const DER_HEADER = { maxLengthOctets: 4, multiByteTags: false } as const;
+const BER_TLV_HEADER = { maxLengthOctets: 3, multiByteTags: true } as const;
+
+/** One BER-TLV item: its tag bytes as one number and its value. */
+export interface Tlv {
+  readonly tag: number;
+  readonly value: Buffer;
+}
+
+/**
+ * A bounded walk over ISO/IEC 7816-4 BER-TLV items (an FCI or FCP) that
+ * stops at padding (00 or FF) or at the first thing it cannot read and never
+ * throws: a card's file information is a hint, unreadable means unknown.
+ */
+export function readBerTlvs(bytes: Buffer, maxItems = 64): Tlv[] {
+  const out: Tlv[] = [];
+  for (let at = 0; at < bytes.length && out.length < maxItems; ) {
+    if (bytes[at] === 0x00 || bytes[at] === 0xff) break;
+    const header = readHeader(bytes, at, bytes.length, BER_TLV_HEADER);
+    if (typeof header === 'string') break;
+    out.push({ tag: header.tag, value: bytes.subarray(header.start, header.start + header.length) });
+    at = header.start + header.length;
+  }
+  return out;
+}
+
+/** The element at `offset`, which must end by `end`; throws DerError. */
+function readElement(bytes: Buffer, offset: number, end: number, depth: number, limits: DerLimits): DerNode {
+  const header = readHeader(bytes, offset, end, DER_HEADER);
+  if (typeof header === 'string') throw new DerError(header);
+  const tag = header.tag;
+  const pos = header.start;
+  const length = header.length;
   const constructed = (tag & 0x20) !== 0;
   const contentEnd = pos + length;
   const children: DerNode[] = [];
