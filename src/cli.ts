@@ -81,9 +81,13 @@ async function handleError(err: unknown, lang: Lang, io: CliIo, verbose: boolean
   const detail = verbose && err instanceof Error && err.stack ? `\n${err.stack}` : '';
   await write(
     io.stderr,
-    lang === 'sv'
-      ? `siths-doctor: internt fel: ${message}${detail}\nDetta är ett fel i siths-doctor. Kör igen med --verbose och rapportera det.\n`
-      : `siths-doctor: internal error: ${message}${detail}\nThis is a bug in siths-doctor. Run again with --verbose and report it.\n`,
+    pick(
+      msg(
+        `siths-doctor: internt fel: ${message}${detail}\nDetta är ett fel i siths-doctor. Kör igen med --verbose och rapportera det.\n`,
+        `siths-doctor: internal error: ${message}${detail}\nThis is a bug in siths-doctor. Run again with --verbose and report it.\n`,
+      ),
+      lang,
+    ),
   );
   return EXIT_INTERNAL;
 }

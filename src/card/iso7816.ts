@@ -1,5 +1,6 @@
 import { INS, type CommandApdu, type ReadOnlyCard, type ResponseApdu } from './apdu.js';
 import { CardReadError, swHex } from './errors.js';
+import { readBerTlvs } from '../der.js';
 
 /** READ BINARY addresses 15 bits of offset: no transparent file read this way can be bigger. */
 export const MAX_FILE_BYTES = 0x8000;
@@ -102,8 +103,8 @@ async function selectOnce(card: ReadOnlyCard, p1: number, data: Buffer): Promise
  * descriptor. Anything unreadable just means "unknown".
  */
 export function parseFci(bytes: Buffer): FileInfo {
-  const template = readTlvs(bytes).find((t) => t.tag === 0x6f || t.tag === 0x62);
-  const inner = template ? readTlvs(template.value) : [];
+  const template = readBerTlvs(bytes).find((t) => t.tag === 0x6f || t.tag === 0x62);
+  const inner = template ? readBerTlvs(template.value) : [];
   const sizeTag = inner.find((t) => t.tag === 0x80) ?? inner.find((t) => t.tag === 0x81);
   const descriptor = inner.find((t) => t.tag === 0x82)?.value[0];
   const size = sizeTag && sizeTag.value.length >= 1 && sizeTag.value.length <= 4 ? sizeTag.value.readUIntBE(0, sizeTag.value.length) : undefined;
@@ -111,43 +112,6 @@ export function parseFci(bytes: Buffer): FileInfo {
   // Descriptor bits 3..1: 001 is a transparent EF; without a descriptor assume transparent.
   const transparent = descriptor === undefined || (!isDf && (descriptor & 0x07) === 0x01);
   return { ...(size === undefined ? {} : { size }), isDf, transparent };
-}
-
-interface Tlv {
-  readonly tag: number;
-  readonly value: Buffer;
-}
-
-/** A bounded BER-TLV walk (multi-byte tags, 1-3 byte lengths) that stops at the first thing it cannot read. */
-export function readTlvs(bytes: Buffer): Tlv[] {
-  const out: Tlv[] = [];
-  let i = 0;
-  while (i < bytes.length && out.length < 64) {
-    const first = bytes[i]!;
-    if (first === 0x00 || first === 0xff) break;
-    let tag = first;
-    i++;
-    if ((first & 0x1f) === 0x1f) {
-      // Subsequent tag bytes while bit 8 is set; at most two more.
-      for (let n = 0; n < 2 && i < bytes.length; n++) {
-        const b = bytes[i++]!;
-        tag = (tag << 8) | b;
-        if (!(b & 0x80)) break;
-      }
-    }
-    if (i >= bytes.length) break;
-    let length = bytes[i++]!;
-    if (length & 0x80) {
-      const count = length & 0x7f;
-      if (count === 0 || count > 3 || i + count > bytes.length) break;
-      length = bytes.readUIntBE(i, count);
-      i += count;
-    }
-    if (i + length > bytes.length) break;
-    out.push({ tag, value: bytes.subarray(i, i + length) });
-    i += length;
-  }
-  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ReadOnlyCard } from './apdu.js';
-import { derElementLength } from './der.js';
+import { derElementLength } from '../der.js';
 import { CardReadError, isCardReadError } from './errors.js';
 import { readBinary, selectFile, type FileInfo, type FileRef } from './iso7816.js';
 import { parseEfDir, PKCS15_AID, type CertificateObject, type Pkcs15Path } from './pkcs15.js';

@@ -1,4 +1,4 @@
-import { bytesOf, booleanOf, children, encodeDer, isContext, isUniversal, readDerObjects, smallIntegerOf, TYPE, utf8Of, type Asn1 } from './der.js';
+import { bytesOf, booleanOf, children, DerError, isContext, isUniversal, readDerSeries, smallIntegerOf, TYPE, utf8Of, type DerNode } from '../der.js';
 import { CardReadError } from './errors.js';
 
 /**
@@ -12,6 +12,24 @@ import { CardReadError } from './errors.js';
 export const PKCS15_AID = Buffer.from('A000000063504B43532D3135', 'hex');
 
 const MAX_APPLICATIONS = 16;
+// Nothing on a PKCS#15 card nests deeper; a file that does is not one.
+const CARD_DER_LIMITS = { maxDepth: 16 };
+
+/**
+ * The DER objects a PKCS#15 file holds one after another (a directory file
+ * lists its objects that way), up to the 00 or FF bytes that pad the rest
+ * of the file. Every length is checked against the bytes that are there,
+ * and at most `maxObjects` are taken.
+ */
+export function readDerObjects(bytes: Buffer, what: string, maxObjects: number, atr?: string): DerNode[] {
+  const tooMany = (): Error => new CardReadError('malformed', `${what} holds more than ${maxObjects} objects`, atr);
+  try {
+    return readDerSeries(bytes, maxObjects, tooMany, (next) => next === 0x00 || next === 0xff, CARD_DER_LIMITS);
+  } catch (err) {
+    if (err instanceof DerError) throw new CardReadError('malformed', `${what} is not valid DER (${err.message})`, atr);
+    throw err;
+  }
+}
 const MAX_ODF_ENTRIES = 32;
 /** Certificate objects per directory file. */
 export const MAX_CERTIFICATE_OBJECTS = 32;
@@ -37,7 +55,7 @@ export function parseEfDir(bytes: Buffer, atr?: string): DirApplication[] {
     // [APPLICATION 1] constructed: 0x61.
     if (template.tagClass !== 0x40 || template.type !== 1) continue;
     const fields = children(template);
-    const field = (type: number): Asn1 | undefined => fields.find((f) => f.tagClass === 0x40 && f.type === type);
+    const field = (type: number): DerNode | undefined => fields.find((f) => f.tagClass === 0x40 && f.type === type);
     const aid = bytesOf(field(15));
     const label = utf8Of(field(16));
     const path = bytesOf(field(17));
@@ -71,7 +89,7 @@ export function parseOdf(bytes: Buffer, atr?: string): OdfEntry[] {
 }
 
 /** Path ::= SEQUENCE { path OCTET STRING, index INTEGER OPTIONAL, length [0] INTEGER OPTIONAL }. */
-export function parsePath(node: Asn1 | undefined): Pkcs15Path | undefined {
+export function parsePath(node: DerNode | undefined): Pkcs15Path | undefined {
   if (!isUniversal(node, TYPE.SEQUENCE)) return undefined;
   const [first, ...rest] = children(node);
   const path = isUniversal(first, TYPE.OCTETSTRING) ? bytesOf(first) : undefined;
@@ -133,7 +151,7 @@ export function parseCertificateDirectory(bytes: Buffer, source: CertificateSour
 }
 
 /** PKCS15Object { CommonObjectAttributes, CommonCertificateAttributes, [0] subclass OPTIONAL, [1] X509CertificateAttributes }. */
-function parseCertificateObject(object: Asn1, source: CertificateSource, atr?: string): CertificateObject {
+function parseCertificateObject(object: DerNode, source: CertificateSource, atr?: string): CertificateObject {
   function fail(why: string): never {
     throw new CardReadError('malformed', `a certificate entry in the ${source} directory ${why}`, atr);
   }
@@ -151,7 +169,7 @@ function parseCertificateObject(object: Asn1, source: CertificateSource, atr?: s
   const value = children(x509Attributes)[0];
   if (isContext(value, 0)) {
     const inner = children(value)[0];
-    const direct = inner ? encodeDer(inner) : bytesOf(value);
+    const direct = inner ? Buffer.from(inner.raw) : bytesOf(value);
     if (!direct) fail('stores an unreadable certificate');
     return { ...base, direct };
   }

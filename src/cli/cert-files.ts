@@ -1,9 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { msg, type Localized } from '../i18n/index.js';
 import { UsageError } from '../runner.js';
-import { problemText } from '../x509/describe.js';
 import { MAX_FILE_BYTES, splitCertificateFile } from '../x509/inputs.js';
-import { analyseSet, isAnalysed } from '../x509/judge.js';
 
 // A private key in PEM: PKCS#8 (PRIVATE KEY, ENCRYPTED PRIVATE KEY) or the older RSA/EC PRIVATE KEY.
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
@@ -35,6 +33,8 @@ async function refusal(file: string): Promise<Localized | undefined> {
       'holds a private key. Never send private keys (.pfx, .p12, .key) to anyone; export the certificate alone (.cer) and run again',
     );
   }
+  // The certificate parser (node-forge) loads only when --cert is given: start-up stays light.
+  const [{ analyseSet, isAnalysed }, { problemText }] = await Promise.all([import('../x509/judge.js'), import('../x509/describe.js')]);
   const judged = analyseSet({ source: 'files', inputs }, new Date());
   const first = judged[0];
   if (first && !judged.some(isAnalysed) && !isAnalysed(first)) {

@@ -125,11 +125,11 @@ export function addCommonOptions(cmd: Command, lang: Lang, groups: readonly Opti
 
 /** The heading of the run options, where `check` puts --skip too. */
 export function runGroupTitle(lang: Lang): string {
-  return lang === 'sv' ? 'Körning:' : 'Run:';
+  return pick(msg('Körning:', 'Run:'), lang);
 }
 
 function addReportOptions(cmd: Command, lang: Lang): void {
-  const t = (sv: string, en: string): string => (lang === 'sv' ? sv : en);
+  const t = (sv: string, en: string): string => pick(msg(sv, en), lang);
   cmd
     .optionsGroup(t('Rapport:', 'Report:'))
     .addOption(
@@ -163,7 +163,7 @@ function addReportOptions(cmd: Command, lang: Lang): void {
 }
 
 function addRunOptions(cmd: Command, lang: Lang): void {
-  const t = (sv: string, en: string): string => (lang === 'sv' ? sv : en);
+  const t = (sv: string, en: string): string => pick(msg(sv, en), lang);
   cmd
     .optionsGroup(runGroupTitle(lang))
     .addOption(
@@ -178,7 +178,7 @@ function addRunOptions(cmd: Command, lang: Lang): void {
 }
 
 function addCardOptions(cmd: Command, lang: Lang): void {
-  const t = (sv: string, en: string): string => (lang === 'sv' ? sv : en);
+  const t = (sv: string, en: string): string => pick(msg(sv, en), lang);
   cmd
     .optionsGroup(t('Kort och certifikat:', 'Card and certificates:'))
     .addOption(
@@ -199,7 +199,7 @@ function addCardOptions(cmd: Command, lang: Lang): void {
 }
 
 function addNetworkOptions(cmd: Command, lang: Lang): void {
-  const t = (sv: string, en: string): string => (lang === 'sv' ? sv : en);
+  const t = (sv: string, en: string): string => pick(msg(sv, en), lang);
   cmd
     .optionsGroup(t('Nätverk:', 'Network:'))
     .addOption(

@@ -1,5 +1,5 @@
 import type { Command, Option } from 'commander';
-import type { Lang } from '../i18n/index.js';
+import { msg, pick, type Lang } from '../i18n/index.js';
 import type { Probe } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import type { System } from '../system.js';
@@ -47,9 +47,9 @@ export function configureCommand(cmd: Command, lang: Lang, help: HelpTexts, io: 
 /** An option's help line: our description, then its choices and default in the user's language. */
 function describeOption(option: Option, lang: Lang): string {
   const extras: string[] = [];
-  if (option.argChoices) extras.push(`${lang === 'sv' ? 'val' : 'choices'}: ${option.argChoices.join(', ')}`);
+  if (option.argChoices) extras.push(`${pick(msg('val', 'choices'), lang)}: ${option.argChoices.join(', ')}`);
   const shownDefault = option.defaultValueDescription ?? (option.defaultValue === undefined || option.negate ? undefined : String(option.defaultValue));
-  if (shownDefault !== undefined && !option.negate) extras.push(`${lang === 'sv' ? 'standard' : 'default'}: ${shownDefault}`);
+  if (shownDefault !== undefined && !option.negate) extras.push(`${pick(msg('standard', 'default'), lang)}: ${shownDefault}`);
   return extras.length > 0 ? `${option.description} (${extras.join(', ')})` : option.description;
 }
 

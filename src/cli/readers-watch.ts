@@ -1,6 +1,6 @@
 import { formatAtr } from '../card/atr.js';
 import { identifyAtr } from '../card/atr-table.js';
-import { pick, type Lang } from '../i18n/index.js';
+import { msg, pick, type Lang } from '../i18n/index.js';
 import type { DoctorOptions } from '../options.js';
 import { isPcscError, type PcscError } from '../pcsc/errors.js';
 import { explainPcscError } from '../pcsc/explain.js';
@@ -52,7 +52,7 @@ export async function watchReaders(request: WatchRequest): Promise<number> {
     queue = queue.then(() => write(io.stdout, text + '\n'));
   };
 
-  if (!json) await write(io.stderr, lang === 'sv' ? 'Bevakar kortläsare och kort. Avsluta med Ctrl-C.\n' : 'Watching card readers and cards. Stop with Ctrl-C.\n');
+  if (!json) await write(io.stderr, pick(msg('Bevakar kortläsare och kort. Avsluta med Ctrl-C.\n', 'Watching card readers and cards. Stop with Ctrl-C.\n'), lang));
   let code = EXIT_OK;
   try {
     const context = await system.pcsc.establish({ timeoutMs: options.timeoutMs, signal: stop.signal });

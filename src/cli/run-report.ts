@@ -66,7 +66,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     process.off('SIGINT', onSigint);
   });
   if (signal.aborted) {
-    await write(io.stderr, options.lang === 'sv' ? 'Avbrutet.\n' : 'Interrupted.\n');
+    await write(io.stderr, pick(msg('Avbrutet.\n', 'Interrupted.\n'), options.lang));
     return EXIT_INTERRUPTED;
   }
 
@@ -112,9 +112,13 @@ export async function emit(text: string, options: DoctorOptions, io: CliIo): Pro
     const reason = pick(writeFailure(err), options.lang);
     await write(
       io.stderr,
-      options.lang === 'sv'
-        ? `Kunde inte spara rapporten i ${options.output} (${reason}); den skrevs till skärmen i stället.\n`
-        : `Could not save the report to ${options.output} (${reason}); it was written to the screen instead.\n`,
+      pick(
+        msg(
+          `Kunde inte spara rapporten i ${options.output} (${reason}); den skrevs till skärmen i stället.\n`,
+          `Could not save the report to ${options.output} (${reason}); it was written to the screen instead.\n`,
+        ),
+        options.lang,
+      ),
     );
     return false;
   }

@@ -1,4 +1,4 @@
-import type { Lang } from '../i18n/index.js';
+import { msg, pick, type Lang } from '../i18n/index.js';
 import { displayReaderName } from '../pcsc/reader-names.js';
 import type { ReaderState } from '../pcsc/types.js';
 
@@ -53,7 +53,7 @@ const TEXT: Record<Lang, Record<WatchLine['event'] | 'no-card' | 'card' | 'mute'
 export function formatLine(line: WatchLine, lang: Lang, at: Date): string {
   const t = TEXT[lang];
   const time = `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${String(at.getMilliseconds()).padStart(3, '0')}`;
-  const reader = line.reader === undefined ? '' : lang === 'sv' ? `”${displayReaderName(line.reader)}”` : `“${displayReaderName(line.reader)}”`;
+  const reader = line.reader === undefined ? '' : pick(msg(`”${displayReaderName(line.reader)}”`, `“${displayReaderName(line.reader)}”`), lang);
   const card = line.atr ? `ATR ${line.atr}${line.cardType ? ` (${line.cardType})` : ''}` : '';
   let text: string;
   switch (line.event) {

@@ -64,7 +64,7 @@ export function judge(installations: readonly NetidInstallation[], kinds: readon
       const app = apps[0];
       fine.push(
         app
-          ? msg(`SITHS-kort: ${describeApp(app)}${sac ? ` med ${nameVersion(sac)}` : ''}`, `SITHS cards: ${describeApp(app, 'en')}${sac ? ` with ${nameVersion(sac)}` : ''}`)
+          ? msg(`SITHS-kort: ${describeApp(app).sv}${sac ? ` med ${nameVersion(sac)}` : ''}`, `SITHS cards: ${describeApp(app).en}${sac ? ` with ${nameVersion(sac)}` : ''}`)
           : msg(`SITHS-kort: ${nameVersion(sac!)} (utan SITHS eID-appen)`, `SITHS cards: ${nameVersion(sac!)} (without the SITHS eID app)`),
       );
       for (const a of apps) warnings.push(...appVersionWarnings(a));
@@ -242,9 +242,9 @@ function nameVersion(i: NetidInstallation): string {
   return i.version ? `${i.productName} ${i.version}` : i.productName;
 }
 
-function describeApp(app: NetidInstallation, lang: 'sv' | 'en' = 'sv'): string {
-  const pkg = app.package === 'md' ? (lang === 'sv' ? 'MD-paket (SAC minidriver)' : 'MD package (SAC minidriver)') : app.package === 'sac-pkcs11' ? (lang === 'sv' ? 'paket med SAC PKCS#11' : 'package with SAC PKCS#11') : undefined;
-  return `${nameVersion(app)}${pkg ? `, ${pkg}` : ''}`;
+function describeApp(app: NetidInstallation): Localized {
+  const pkg = app.package === 'md' ? msg('MD-paket (SAC minidriver)', 'MD package (SAC minidriver)') : app.package === 'sac-pkcs11' ? msg('paket med SAC PKCS#11', 'package with SAC PKCS#11') : undefined;
+  return msg(`${nameVersion(app)}${pkg ? `, ${pkg.sv}` : ''}`, `${nameVersion(app)}${pkg ? `, ${pkg.en}` : ''}`);
 }
 
 function list(installations: readonly NetidInstallation[]): string {

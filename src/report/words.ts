@@ -1,4 +1,4 @@
-import { plural, type Lang } from '../i18n/index.js';
+import { msg, pick, plural, type Lang } from '../i18n/index.js';
 import type { Status } from '../model.js';
 import type { RenderedReport, SummaryStatus } from './report.js';
 
@@ -68,11 +68,11 @@ const COUNT_WORDS: Record<Status, Record<Lang, [one: string, many: string]>> = {
 export function becauseOf(status: Status, root: string, lang: Lang): string {
   switch (status) {
     case 'fail':
-      return lang === 'sv' ? `Fel på grund av ”${root}”.` : `Failed because of “${root}”.`;
+      return pick(msg(`Fel på grund av ”${root}”.`, `Failed because of “${root}”.`), lang);
     case 'skip':
-      return lang === 'sv' ? `Kontrollerades inte eftersom ”${root}” inte gick igenom.` : `Not checked because “${root}” did not pass.`;
+      return pick(msg(`Kontrollerades inte eftersom ”${root}” inte gick igenom.`, `Not checked because “${root}” did not pass.`), lang);
     default:
-      return lang === 'sv' ? `Kunde inte kontrolleras på grund av ”${root}”.` : `Could not be checked because of “${root}”.`;
+      return pick(msg(`Kunde inte kontrolleras på grund av ”${root}”.`, `Could not be checked because of “${root}”.`), lang);
   }
 }
 

@@ -18,9 +18,10 @@ export interface PublicKeyFacts {
 }
 
 /**
- * What a certificate says, independent of the parser that read it. Both
- * parsers (node-forge for RSA keys, Node's X509Certificate for the rest) fill
- * this, and everything after parsing works on it alone.
+ * What a certificate says, independent of the library that read its key.
+ * src/x509/parse.ts fills it (names, dates and extensions from src/der.ts;
+ * key and serial from node-forge for RSA, X509Certificate for the rest), and
+ * everything after parsing works on it alone.
  */
 export interface CertificateFacts {
   readonly parser: 'node-forge' | 'node-crypto';

@@ -1,6 +1,6 @@
-import forge from 'node-forge';
 import type { CardCertificate, CardCertificateRead } from '../card/types.js';
 import type { FileSystem } from '../system.js';
+import { isContext, readDerExactly, type DerNode } from '../der.js';
 
 /** Where a certificate came from: a file given with --cert, or a card. */
 export type CertificateOrigin =
@@ -202,17 +202,17 @@ function looksLikePkcs12(bytes: Buffer): boolean {
 /** The certificates field of a PKCS#7 SignedData: ContentInfo { signedData, [0] SignedData { ..., [0] IMPLICIT certificates } }. */
 function piecesFromPkcs7(der: Buffer): Piece[] {
   try {
-    const contentInfo = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')), true);
+    const contentInfo = readDerExactly(der);
     const signedData = children(children(contentInfo)[1])[0];
-    const certificates = children(signedData).find((n) => n.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && n.type === 0);
-    const pieces = certificates ? children(certificates).map((c) => ({ der: Buffer.from(forge.asn1.toDer(c).getBytes(), 'binary') })) : [];
+    const certificates = children(signedData).find((n) => isContext(n, 0));
+    const pieces = certificates ? children(certificates).map((c) => ({ der: Buffer.from(c.raw) })) : [];
     return pieces.length > 0 ? pieces : [{ problem: 'no-certificate', error: 'PKCS#7 without certificates' }];
   } catch (err) {
     return [{ problem: 'bad-pkcs7', error: err instanceof Error ? err.message : String(err) }];
   }
 }
 
-function children(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
-  if (!node || !Array.isArray(node.value)) throw new Error('unexpected structure');
-  return node.value;
+function children(node: DerNode | undefined): readonly DerNode[] {
+  if (!node || !node.constructed) throw new Error('unexpected structure');
+  return node.children;
 }

@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
-import { declaredDerLength } from '../der.js';
+import { bytesOf, children, declaredDerLength, isContext, isUniversal, readDerExactly, TYPE, type DerNode } from '../der.js';
 import { ATTRIBUTE_LABELS, cleanText, type CertificateFacts, type NameAttribute, type PublicKeyFacts } from './facts.js';
 import { KEY_USAGE_BITS, type KeyUsage } from './known-cas.js';
 
@@ -29,32 +29,13 @@ export type ParseResult =
   | { readonly ok: true; readonly facts: CertificateFacts }
   | { readonly ok: false; readonly problem: CertificateProblem; readonly error: string; readonly declaredBytes?: number };
 
-// Public functions of node-forge that its type definitions leave out.
-interface ForgeAttribute {
-  type: string;
-  value: unknown;
-  valueTagClass: number;
-}
-interface ForgeExtension {
-  id: string;
-  value: string;
-  altNames?: { type: number; value: unknown }[];
-  cA?: boolean;
-  [flag: string]: unknown;
-}
-const forgePki = pki as unknown as {
-  RDNAttributesAsArray(rdn: forge.asn1.Asn1): ForgeAttribute[];
-  certificateExtensionsFromAsn1(exts: forge.asn1.Asn1): ForgeExtension[];
-  certificateFromAsn1(obj: forge.asn1.Asn1): forge.pki.Certificate & { extensions: ForgeExtension[]; signatureOid: string };
-};
-const fromDer = asn1.fromDer as unknown as (bytes: forge.util.ByteBuffer, options: { strict: boolean; parseAllBytes: boolean }) => forge.asn1.Asn1;
-
 /**
  * Read one DER certificate. Never throws: every input ends in facts or in a
- * named problem. node-forge reads certificates with RSA keys; for any other
- * key (EC on newer cards) it refuses, and Node's X509Certificate (OpenSSL)
- * supplies what forge cannot, while names, dates and extensions still come
- * from forge's reading of the same DER, so both paths fill the same facts.
+ * named problem. One model: names, dates, extensions and the signature
+ * algorithm are read from the DER with src/der.ts for every certificate;
+ * only the key and the serial come from a certificate library: node-forge
+ * for RSA keys, and for any other key (EC on newer cards), which forge
+ * refuses, Node's X509Certificate (OpenSSL).
  */
 export function parseCertificate(bytes: Uint8Array): ParseResult {
   if (bytes.length === 0) return { ok: false, problem: 'empty', error: 'no bytes' };
@@ -71,21 +52,27 @@ export function parseCertificate(bytes: Uint8Array): ParseResult {
   }
   if (framing.kind === 'not-der') return { ok: false, problem: 'not-a-certificate', error: 'does not start with a DER SEQUENCE' };
 
-  let tree: forge.asn1.Asn1;
+  let tree: DerNode;
   try {
-    tree = fromDer(forge.util.createBuffer(der.toString('binary')), { strict: true, parseAllBytes: true });
+    tree = readDerExactly(der);
   } catch (err) {
     return { ok: false, problem: 'not-a-certificate', error: `DER: ${messageOf(err)}` };
   }
-  let facts: CertificateFacts;
+  let key: KeyPart;
   try {
-    facts = fromForge(tree, der);
+    key = fromForge(der);
   } catch (forgeError) {
     try {
-      facts = fromNodeCrypto(tree, der);
+      key = fromNodeCrypto(der);
     } catch (nodeError) {
       return { ok: false, problem: 'not-a-certificate', error: `node-forge: ${messageOf(forgeError)}; node:crypto: ${messageOf(nodeError)}` };
     }
+  }
+  let facts: CertificateFacts;
+  try {
+    facts = { ...key, ...structureOf(tree), sizeBytes: der.length, sha256: fingerprint(der) };
+  } catch (err) {
+    return { ok: false, problem: 'not-a-certificate', error: `certificate: ${messageOf(err)}` };
   }
   const from = facts.notBefore.getTime();
   const to = facts.notAfter.getTime();
@@ -107,60 +94,46 @@ function outerFraming(der: Buffer): Framing {
   return { kind: 'ok' };
 }
 
-/** RSA certificates: everything from node-forge. */
-function fromForge(tree: forge.asn1.Asn1, der: Buffer): CertificateFacts {
-  const cert = forgePki.certificateFromAsn1(tree);
+/** What a certificate library reads: whether it is a certificate at all, its key and serial. */
+type KeyPart = Pick<CertificateFacts, 'parser' | 'key' | 'serialNumber'>;
+
+/** RSA certificates: node-forge. */
+function fromForge(der: Buffer): KeyPart {
+  const cert = pki.certificateFromAsn1(asn1.fromDer(forge.util.createBuffer(der.toString('binary')), true));
   const key = cert.publicKey as forge.pki.rsa.PublicKey;
-  return {
-    parser: 'node-forge',
-    sizeBytes: der.length,
-    subject: nameAttributes(cert.subject.attributes as unknown as ForgeAttribute[]),
-    issuer: nameAttributes(cert.issuer.attributes as unknown as ForgeAttribute[]),
-    serialNumber: cert.serialNumber.toUpperCase(),
-    notBefore: cert.validity.notBefore,
-    notAfter: cert.validity.notAfter,
-    key: { type: 'RSA', bits: key.n.bitLength() },
-    signatureAlgorithm: oidName(cert.signatureOid),
-    ...extensionFacts(cert.extensions),
-    sha256: fingerprint(der),
-  };
+  return { parser: 'node-forge', serialNumber: cert.serialNumber.toUpperCase(), key: { type: 'RSA', bits: key.n.bitLength() } };
 }
 
-/**
- * Any other key type: the key, the serial and OpenSSL's verdict that this is a
- * certificate from Node; names, dates and extensions from forge's ASN.1 tree
- * with the same forge functions the RSA path uses.
- */
-function fromNodeCrypto(tree: forge.asn1.Asn1, der: Buffer): CertificateFacts {
+/** Any other key type: Node's X509Certificate (OpenSSL). */
+function fromNodeCrypto(der: Buffer): KeyPart {
   const x509 = new X509Certificate(der);
+  return { parser: 'node-crypto', serialNumber: x509.serialNumber.toUpperCase(), key: keyFacts(x509) };
+}
+
+function childrenOf(node: DerNode | undefined): readonly DerNode[] {
+  if (!node || !node.constructed) throw new Error('unexpected certificate structure');
+  return node.children;
+}
+
+/** Names, dates, extensions and the signature algorithm, from the DER itself. */
+function structureOf(tree: DerNode) {
   const tbs = tbsFields(tree);
   const [notBefore, notAfter] = validityDates(tbs.validity);
   return {
-    parser: 'node-crypto',
-    sizeBytes: der.length,
-    subject: nameAttributes(forgePki.RDNAttributesAsArray(tbs.subject)),
-    issuer: nameAttributes(forgePki.RDNAttributesAsArray(tbs.issuer)),
-    serialNumber: x509.serialNumber.toUpperCase(),
+    subject: nameAttributes(tbs.subject),
+    issuer: nameAttributes(tbs.issuer),
     notBefore,
     notAfter,
-    key: keyFacts(x509),
-    signatureAlgorithm: oidName(asn1.derToOid(childrenOf(childrenOf(tree)[1])[0]!.value as string)),
-    ...extensionFacts(tbs.extensions ? forgePki.certificateExtensionsFromAsn1(tbs.extensions) : []),
-    sha256: fingerprint(der),
+    signatureAlgorithm: oidName(oidOf(childrenOf(childrenOf(tree)[1])[0])),
+    ...extensionFacts(tbs.extensions ? childrenOf(childrenOf(tbs.extensions)[0]) : []),
   };
 }
 
-function childrenOf(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
-  if (!node || !Array.isArray(node.value)) throw new Error('unexpected certificate structure');
-  return node.value;
-}
-
 /** TBSCertificate: [0] version?, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, [1]?, [2]?, [3] extensions? */
-function tbsFields(tree: forge.asn1.Asn1) {
+function tbsFields(tree: DerNode) {
   const fields = childrenOf(childrenOf(tree)[0]);
-  const first = fields[0];
-  const at = first && first.tagClass === asn1.Class.CONTEXT_SPECIFIC && first.type === 0 ? 1 : 0;
-  const field = (i: number): forge.asn1.Asn1 => {
+  const at = isContext(fields[0], 0) ? 1 : 0;
+  const field = (i: number): DerNode => {
     const f = fields[at + i];
     if (!f) throw new Error('certificate fields missing');
     return f;
@@ -169,19 +142,27 @@ function tbsFields(tree: forge.asn1.Asn1) {
     issuer: field(2),
     validity: field(3),
     subject: field(4),
-    extensions: fields.slice(at + 6).find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && f.type === 3),
+    extensions: fields.slice(at + 6).find((f) => isContext(f, 3)),
   };
 }
 
-function validityDates(validity: forge.asn1.Asn1): [Date, Date] {
+function validityDates(validity: DerNode): [Date, Date] {
   const times = childrenOf(validity).map((t) => {
-    if (typeof t.value !== 'string') throw new Error('validity is not a time');
-    if (t.type === asn1.Type.UTCTIME) return asn1.utcTimeToDate(t.value);
-    if (t.type === asn1.Type.GENERALIZEDTIME) return asn1.generalizedTimeToDate(t.value);
+    const text = bytesOf(t)?.toString('binary');
+    if (text === undefined) throw new Error('validity is not a time');
+    if (isUniversal(t, TYPE.UTCTIME)) return asn1.utcTimeToDate(text);
+    if (isUniversal(t, TYPE.GENERALIZEDTIME)) return asn1.generalizedTimeToDate(text);
     throw new Error('validity is not a time');
   });
   if (times.length !== 2) throw new Error('validity needs two times');
   return [times[0]!, times[1]!];
+}
+
+/** forge's reading of an OID, which the classification tables were written against (it keeps what a damaged OID still says). */
+function oidOf(node: DerNode | undefined): string {
+  const bytes = bytesOf(node);
+  if (!bytes) throw new Error('not an object identifier');
+  return asn1.derToOid(bytes.toString('binary'));
 }
 
 function keyFacts(x509: X509Certificate): PublicKeyFacts {
@@ -209,50 +190,68 @@ function curveBits(curve: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The extensions siths-doctor judges, from forge's reading of them (the same on both paths). */
-function extensionFacts(extensions: readonly ForgeExtension[]) {
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }: the ones siths-doctor judges. */
+function extensionFacts(extensions: readonly DerNode[]) {
   let keyUsage: KeyUsage[] | undefined;
   let extendedKeyUsage: string[] | undefined;
   let policies: string[] = [];
   let isCa = false;
   let emails: string[] = [];
-  for (const e of extensions) {
-    switch (e.id) {
-      case '2.5.29.15':
-        keyUsage = KEY_USAGE_BITS.filter((bit) => e[bit] === true);
+  for (const extension of extensions) {
+    const parts = childrenOf(extension);
+    const value = bytesOf(parts.at(-1));
+    if (!value) throw new Error('extension without a value');
+    switch (oidOf(parts[0])) {
+      case '2.5.29.15': {
+        // KeyUsage BIT STRING: unused-bits byte, then bit 0 (digitalSignature) as the top bit.
+        const bits = bytesOf(readDerExactly(value)) ?? Buffer.alloc(0);
+        keyUsage = KEY_USAGE_BITS.filter((_, i) => ((bits[1 + (i >> 3)] ?? 0) & (0x80 >> (i & 7))) !== 0);
         break;
-      case '2.5.29.19':
-        isCa = e.cA === true;
+      }
+      case '2.5.29.19': {
+        const first = children(readDerExactly(value))[0];
+        isCa = isUniversal(first, TYPE.BOOLEAN) && first.value[0] !== 0x00;
         break;
+      }
       case '2.5.29.37':
-        extendedKeyUsage = childrenOf(asn1.fromDer(e.value)).map((oid) => asn1.derToOid(oid.value as string));
+        extendedKeyUsage = childrenOf(readDerExactly(value)).map(oidOf);
         break;
       case '2.5.29.32':
         // PolicyInformation ::= SEQUENCE { policyIdentifier, policyQualifiers OPTIONAL }
-        policies = childrenOf(asn1.fromDer(e.value)).map((info) => asn1.derToOid(childrenOf(info)[0]!.value as string));
+        policies = childrenOf(readDerExactly(value)).map((info) => oidOf(childrenOf(info)[0]));
         break;
       case '2.5.29.17':
-        emails = (e.altNames ?? []).filter((n) => n.type === 1 && typeof n.value === 'string').map((n) => cleanText(n.value as string));
+        // rfc822Name [1] IA5String
+        emails = childrenOf(readDerExactly(value))
+          .filter((n) => isContext(n, 1) && !n.constructed)
+          .map((n) => cleanText(n.value.toString('latin1')));
         break;
     }
   }
   return { keyUsage, extendedKeyUsage, policies, isCa, emails };
 }
 
-function nameAttributes(attributes: readonly ForgeAttribute[]): NameAttribute[] {
-  return attributes.map((a) => ({ oid: a.type, label: ATTRIBUTE_LABELS[a.type] ?? a.type, value: cleanText(decodeString(a)) }));
+/** Name ::= SEQUENCE OF SET OF AttributeTypeAndValue { type OID, value }, in DER order. */
+function nameAttributes(name: DerNode): NameAttribute[] {
+  return childrenOf(name).flatMap((rdn) =>
+    childrenOf(rdn).map((atv) => {
+      const [type, value] = childrenOf(atv);
+      const oid = oidOf(type);
+      return { oid, label: ATTRIBUTE_LABELS[oid] ?? oid, value: cleanText(decodeString(value)) };
+    }),
+  );
 }
 
-/** forge leaves attribute values as the raw bytes of the string type; decode by that type. */
-function decodeString(attribute: ForgeAttribute): string {
-  if (typeof attribute.value !== 'string') return '';
-  const raw = Buffer.from(attribute.value, 'binary');
-  switch (attribute.valueTagClass) {
-    case asn1.Type.UTF8:
+/** An attribute value by its string type; empty for one that is not a string. */
+function decodeString(node: DerNode | undefined): string {
+  const raw = bytesOf(node);
+  if (!node || !raw) return '';
+  switch (node.type) {
+    case TYPE.UTF8:
       return raw.toString('utf8');
-    case asn1.Type.BMPSTRING:
+    case TYPE.BMPSTRING:
       return raw.length % 2 === 0 ? Buffer.from(raw).swap16().toString('utf16le') : raw.toString('latin1');
-    case 28: // UniversalString, UCS-4 big-endian
+    case TYPE.UNIVERSALSTRING: // UCS-4 big-endian
       return raw.length % 4 === 0 ? [...Array(raw.length / 4).keys()].map((i) => safeCodePoint(raw.readUInt32BE(i * 4))).join('') : raw.toString('latin1');
     default:
       return raw.toString('latin1');

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derElementLength, readDerObjects } from '../../src/card/der.js';
+import { derElementLength, readBerTlvs } from '../../src/der.js';
 import { CardReadError } from '../../src/card/errors.js';
-import { parseFci, readTlvs } from '../../src/card/iso7816.js';
-import { parseCertificateDirectory, parseEfDir, parseOdf, parseTokenInfo } from '../../src/card/pkcs15.js';
+import { parseFci } from '../../src/card/iso7816.js';
+import { parseCertificateDirectory, parseEfDir, parseOdf, parseTokenInfo, readDerObjects } from '../../src/card/pkcs15.js';
 import { readCardCertificates } from '../../src/card/read-certificates.js';
 import { directChannel } from '../emulator/direct-channel.js';
 import { Iso7816Card, type ElementaryFile, type DedicatedFile } from '../emulator/iso7816-card.js';
@@ -75,7 +75,7 @@ describe('PKCS#15 parsers against malformed and truncated input (property tests)
       fc.property(anyBytes, (bytes) => {
         const info = parseFci(bytes);
         if (info.size !== undefined) expect(info.size).toBeLessThanOrEqual(0xffffffff);
-        for (const tlv of readTlvs(bytes)) expect(tlv.value.length).toBeLessThanOrEqual(bytes.length);
+        for (const tlv of readBerTlvs(bytes)) expect(tlv.value.length).toBeLessThanOrEqual(bytes.length);
         const length = derElementLength(bytes);
         if (length !== undefined) expect(length).toBeLessThanOrEqual(bytes.length);
       }),

@@ -30,7 +30,7 @@ export function renderExplanation(code: string, probes: readonly Probe<object>[]
     return JSON.stringify({ schemaVersion: 1, supportCode: shown, layout: decoded.layout, certificates: decoded.certificates, checks }, null, 2) + '\n';
   }
   const width = Math.max(0, ...checks.map((c) => [...c.title].length));
-  const lines = [lang === 'sv' ? `Supportkod ${shown}:` : `Support code ${shown}:`];
+  const lines = [pick(msg(`Supportkod ${shown}:`, `Support code ${shown}:`), lang)];
   for (const c of checks) {
     const symbol = c.status === 'not-run' ? '   ' : SYMBOL[c.status];
     const pad = ' '.repeat(width - [...c.title].length);
