@@ -207,16 +207,42 @@ describe('runProbes', () => {
   });
 
   it('orders by uses without skipping, and shows a probe only the results it asked for', async () => {
-    let seen: string[] = [];
+    const card = probe('card', returns('fail'));
+    const other = probe('other', returns('pass'));
+    let seen: (string | undefined)[] = [];
     await run([
-      probe('card', returns('fail')),
-      probe('other', returns('pass')),
+      card,
+      other,
       probe('token', async (ctx) => {
-        seen = [...ctx.results.keys()];
+        seen = [ctx.resultOf(card)?.status, ctx.resultOf(other)?.status];
         return outcome('pass');
       }, { uses: ['card'] }),
     ]);
-    expect(seen).toEqual(['card']);
+    expect(seen).toEqual(['fail', undefined]);
+  });
+
+  it('hands over typed details and the handover, but not the details of a check the runner skipped', async () => {
+    const card: Probe<{ cards: number }, { busy: string }> = {
+      ...probe('card', returns('pass')),
+      run: async () => ({ status: 'pass', summary: msg('', ''), details: { cards: 2 }, handover: { busy: 'held' } }),
+    };
+    const net = probe('net', async () => ({ status: 'pass', summary: msg('', ''), details: { own: true } }), { network: true });
+    let seen: unknown[] = [];
+    const results = await run(
+      [
+        card,
+        net,
+        probe('reader', async (ctx) => {
+          const c = ctx.resultOf(card);
+          seen = [c?.details?.cards, c?.handover?.busy, ctx.resultOf(net)?.status, ctx.resultOf(net)?.details];
+          return outcome('pass');
+        }, { uses: ['card', 'net'] }),
+      ],
+      { offline: true },
+    );
+    expect(seen).toEqual([2, 'held', 'skip', undefined]);
+    // The report keeps the runner's skip details; only the hand-over to probes leaves them out.
+    expect(results[1]!.details).toEqual({ skipReason: 'offline' });
   });
 
   it('starts a probe that uses a later one as soon as that one is skipped on the spot', async () => {
