@@ -9,6 +9,7 @@ import { isPcscError, type PcscError } from '../pcsc/errors.js';
 import { pcscFailure, type PcscErrorDetails } from '../pcsc/outcome.js';
 import { displayReaderName, readerKind } from '../pcsc/reader-names.js';
 import type { PcscCallOptions, PcscContext, ReaderState } from '../pcsc/types.js';
+import { readerProbe } from './reader.js';
 
 export interface CardDetails extends CardProbeDetails {
   readonly pcscError?: PcscErrorDetails;
@@ -43,7 +44,8 @@ export const cardProbe: Probe<CardDetails, CardHandover> = {
     'Att ett kort sitter i kortläsaren och svarar, dess ATR och vilken sorts kort det ser ut att vara.',
     'That a card is in the card reader and answers, its ATR, and what kind of card it looks like.',
   ),
-  dependsOn: ['reader'],
+  dependsOn: [readerProbe.id],
+  waitingFor: msg('väntar på att kortet ska svara…', 'waiting for the card to answer…'),
   async run(ctx) {
     const call: PcscCallOptions = { timeoutMs: ctx.timeoutMs, signal: ctx.signal };
     let cards: CardChecked[];

@@ -14,6 +14,7 @@ export const netidTokenProbe: Probe<NetidTokenDetails> = {
   ),
   dependsOn: [netidProbe.id],
   uses: [cardProbe.id],
+  waitingFor: msg('väntar på att kortprogramvaran ska svara…', 'waiting for the card software to answer…'),
   async run(ctx) {
     const netid = ctx.resultOf(netidProbe)?.details;
     const library = netid?.pkcs11Library;

@@ -27,6 +27,7 @@ export const netidProbe: Probe<NetidDetails> = {
     "Which card software is installed (the SITHS eID app and SAC, Net iD Client, Net iD Enterprise, OpenSC): version, package and PKCS#11 library, judged against Inera's requirements for the card in the reader. --pkcs11-module names the library instead.",
   ),
   uses: [cardCert.id],
+  waitingFor: msg('väntar på sökningen efter kortprogramvara…', 'waiting for the search for card software…'),
   async run(ctx) {
     const option = ctx.options.pkcs11Module;
     if (option !== undefined) return fromOption(ctx, option);

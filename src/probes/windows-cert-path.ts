@@ -19,6 +19,7 @@ export const windowsCertPathProbe: Probe<CertPathDetails> = {
     "What Edge and Chrome use when you log in with the card in this device: is the card's authentication certificate in your personal certificate store with its key on the card, is a minidriver registered for the card's ATR, and is Certificate Propagation (CertPropSvc) set right for the installed package. Reads with certutil, reg and sc.",
   ),
   uses: [cardProbe.id, cardCert.id, netidProbe.id],
+  waitingFor: msg('väntar på certutil, reg och sc…', 'waiting for certutil, reg and sc…'),
   async run(ctx) {
     const [store, smartCards, certProp] = await Promise.all([readStore(ctx), readSmartCards(ctx), readCertProp(ctx)]);
     return judgeCertPath({ now: ctx.system.clock.now(), store, smartCards, certProp, atrs: cardAtrs(ctx), packages: packages(ctx), ...cardCertificate(ctx) });
