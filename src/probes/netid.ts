@@ -32,6 +32,7 @@ export const netidProbe: Probe<NetidDetails> = {
     const option = ctx.options.pkcs11Module;
     if (option !== undefined) return fromOption(ctx, option);
     const platform = platformOf(ctx.system.platform.os);
+    // Not a `platforms` declaration: with --pkcs11-module the check applies on any platform.
     if (!platform) {
       return {
         status: 'skip',
