@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { msg } from '../src/i18n/index.js';
 import type { Probe, ProbeOutcome } from '../src/model.js';
 import { defaultOptions } from '../src/options.js';
+import { renderReport } from '../src/report/index.js';
 import { runProbes, selectProbes, UsageError } from '../src/runner.js';
 import { testSystem } from './helpers/system.js';
 
@@ -243,6 +244,13 @@ describe('runProbes', () => {
     expect(seen).toEqual([2, 'held', 'skip', undefined]);
     // The report keeps the runner's skip details; only the hand-over to probes leaves them out.
     expect(results[1]!.details).toEqual({ skipReason: 'offline' });
+    // The handover is for probes: no report format carries it.
+    const report = { tool: { name: 't', version: '0' }, startedAt: new Date(0), durationMs: 0, platform: { os: 'linux', arch: 'x64', node: '22' }, results };
+    for (const format of ['json', 'markdown', 'text'] as const) {
+      const text = renderReport(report, { format, lang: 'en', showPersonalData: true, colorLevel: 0, verbose: true });
+      expect(text).toContain('"cards": 2');
+      expect(text).not.toContain('held');
+    }
   });
 
   it('starts a probe that uses a later one as soon as that one is skipped on the spot', async () => {
