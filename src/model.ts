@@ -43,7 +43,7 @@ export function remedy(text: Localized, extra: { readonly commands?: readonly Re
 }
 
 /** What a probe returns. The runner adds id, title and duration. */
-export interface ProbeOutcome<D extends object = object> {
+export interface ProbeOutcome<D extends object = object, H = never> {
   readonly status: Status;
   /** One line: what was found. Carries the decisive evidence (reader name, days left, issuer). */
   readonly summary: Localized;
@@ -59,15 +59,22 @@ export interface ProbeOutcome<D extends object = object> {
   readonly notes?: readonly Localized[];
   /** Structured evidence for scripts; stable keys, documented per probe. */
   readonly details?: D;
+  /**
+   * What this probe hands the probes that read its result and nobody else
+   * (the PC/SC message of a card another program held, for card-cert).
+   * Renderers never print it and the report never carries it: only
+   * `ctx.resultOf` reads it, so it is no part of the documented `details`.
+   */
+  readonly handover?: H;
 }
 
-export interface CheckResult<D extends object = object> extends ProbeOutcome<D> {
+export interface CheckResult<D extends object = object, H = unknown> extends ProbeOutcome<D, H> {
   readonly id: string;
   readonly title: Localized;
   readonly durationMs: number;
 }
 
-export interface Probe<D extends object = object> {
+export interface Probe<D extends object = object, H = unknown> {
   /** Stable id, used on the command line, in JSON and in the support code. */
   readonly id: string;
   /** Former ids still accepted on the command line (`check netid`, `--skip netid`), shown by list-checks. */
@@ -93,7 +100,13 @@ export interface Probe<D extends object = object> {
   readonly platforms?: readonly NodeJS.Platform[];
   /** Needs the network: skipped with `--offline`. */
   readonly network?: boolean;
-  run(ctx: ProbeContext): Promise<ProbeOutcome<D>>;
+  /**
+   * What the check waits for, said by the spinner once it has run for a few
+   * seconds ("waiting for the card to answer…"), so a caller on the phone can
+   * read it out. Only the spinner shows it.
+   */
+  readonly waitingFor?: Localized;
+  run(ctx: ProbeContext): Promise<ProbeOutcome<D, H>>;
 }
 
 /** Everything a probe may touch, handed in so tests can pass the real thing or a recording. */
@@ -103,8 +116,15 @@ export interface ProbeContext {
   readonly timeoutMs: number;
   /** Aborted when the probe's budget runs out or the run is cancelled: stop and release resources. */
   readonly signal: AbortSignal;
-  /** Results of the probes named in dependsOn and uses that have run. */
-  readonly results: ReadonlyMap<string, CheckResult>;
+  /**
+   * The result of a probe named in dependsOn or uses, typed by the probe
+   * (`ctx.resultOf(cardProbe)` is a `CheckResult<CardDetails>`); undefined
+   * when it did not run or was not declared. Any probe object with that id
+   * will do (the `cert` command runs its own card-cert). A check the runner
+   * skipped (prerequisite, --skip, --offline, platform) comes without details:
+   * those are the runner's, not in the shape the probe declares.
+   */
+  resultOf<D extends object, H>(probe: Probe<D, H>): CheckResult<D, H> | undefined;
   /** The outside world: clock, environment, files, processes, network, PC/SC. */
   readonly system: System;
 }

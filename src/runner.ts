@@ -84,6 +84,8 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
   const skipOnRequest = new Set(request.skip ?? []);
   const selected = new Set(probes.map((p) => p.id));
   const results = new Map<string, CheckResult>();
+  // Ids whose outcome the runner decided (skipped on request, offline, prerequisite, platform): their details are the runner's, not the probe's.
+  const decidedHere = new Set<string>();
   const running = new Map<string, Promise<void>>();
   const deadline = system.clock.monotonicMs() + options.timeoutMs + RUN_GRACE_MS;
 
@@ -107,12 +109,13 @@ export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
           if (!waitsFor(probe).every((id) => results.has(id))) continue;
           const immediate = immediateOutcome(probe, options, results, skipOnRequest, request.system.platform.os);
           if (immediate) {
+            decidedHere.add(probe.id);
             finish({ id: probe.id, title: titleOf(probe, options), durationMs: 0, ...immediate });
             decided = true;
             continue;
           }
           request.hooks?.onStart?.(probe);
-          const task = runOne(probe, request, results, deadline).then((result) => {
+          const task = runOne(probe, request, results, decidedHere, deadline).then((result) => {
             running.delete(probe.id);
             finish(result);
             pump();
@@ -193,7 +196,13 @@ function skippedBecause(dep: CheckResult): Localized {
   }
 }
 
-async function runOne(probe: AnyProbe, request: RunRequest, results: ReadonlyMap<string, CheckResult>, deadline: number): Promise<CheckResult> {
+async function runOne(
+  probe: AnyProbe,
+  request: RunRequest,
+  results: ReadonlyMap<string, CheckResult>,
+  decidedHere: ReadonlySet<string>,
+  deadline: number,
+): Promise<CheckResult> {
   const { options, system } = request;
   const clock = system.clock;
   const started = clock.monotonicMs();
@@ -205,13 +214,21 @@ async function runOne(probe: AnyProbe, request: RunRequest, results: ReadonlyMap
   const visible = new Map<string, CheckResult>();
   for (const id of [...dependenciesOf(probe, options), ...(probe.uses ?? [])]) {
     const r = results.get(id);
-    if (r) visible.set(id, r);
+    if (!r) continue;
+    // A reader gets the details only in the shape the probe declares them: not the runner's skip details.
+    if (decidedHere.has(id)) {
+      const { details: _runners, ...rest } = r;
+      visible.set(id, rest);
+    } else {
+      visible.set(id, r);
+    }
   }
   const ctx: ProbeContext = {
     options,
     timeoutMs: options.timeoutMs,
     signal: controller.signal,
-    results: visible,
+    // The one place results are matched to probes: a result under a probe's id came from a probe of that type.
+    resultOf: <D extends object, H>(p: Probe<D, H>) => visible.get(p.id) as CheckResult<D, H> | undefined,
     system,
   };
 
@@ -246,7 +263,7 @@ async function runOne(probe: AnyProbe, request: RunRequest, results: ReadonlyMap
     }, budgetMs);
   });
 
-  let outcome: ProbeOutcome;
+  let outcome: ProbeOutcome<object, unknown>;
   try {
     outcome = await Promise.race([probe.run(ctx).then(validateOutcome), overrun]);
   } catch (err) {
@@ -260,7 +277,7 @@ async function runOne(probe: AnyProbe, request: RunRequest, results: ReadonlyMap
   return { id: probe.id, title: titleOf(probe, options), durationMs, ...outcome };
 }
 
-function validateOutcome(outcome: ProbeOutcome): ProbeOutcome {
+function validateOutcome<H>(outcome: ProbeOutcome<object, H>): ProbeOutcome<object, H> {
   if (!outcome || !STATUSES.includes(outcome.status) || !outcome.summary) {
     throw new Error('the probe returned no valid result');
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { msg } from '../src/i18n/index.js';
 import type { Probe, ProbeOutcome } from '../src/model.js';
 import { defaultOptions } from '../src/options.js';
+import { renderReport } from '../src/report/index.js';
 import { runProbes, selectProbes, UsageError } from '../src/runner.js';
 import { testSystem } from './helpers/system.js';
 
@@ -207,16 +208,49 @@ describe('runProbes', () => {
   });
 
   it('orders by uses without skipping, and shows a probe only the results it asked for', async () => {
-    let seen: string[] = [];
+    const card = probe('card', returns('fail'));
+    const other = probe('other', returns('pass'));
+    let seen: (string | undefined)[] = [];
     await run([
-      probe('card', returns('fail')),
-      probe('other', returns('pass')),
+      card,
+      other,
       probe('token', async (ctx) => {
-        seen = [...ctx.results.keys()];
+        seen = [ctx.resultOf(card)?.status, ctx.resultOf(other)?.status];
         return outcome('pass');
       }, { uses: ['card'] }),
     ]);
-    expect(seen).toEqual(['card']);
+    expect(seen).toEqual(['fail', undefined]);
+  });
+
+  it('hands over typed details and the handover, but not the details of a check the runner skipped', async () => {
+    const card: Probe<{ cards: number }, { busy: string }> = {
+      ...probe('card', returns('pass')),
+      run: async () => ({ status: 'pass', summary: msg('', ''), details: { cards: 2 }, handover: { busy: 'held' } }),
+    };
+    const net = probe('net', async () => ({ status: 'pass', summary: msg('', ''), details: { own: true } }), { network: true });
+    let seen: unknown[] = [];
+    const results = await run(
+      [
+        card,
+        net,
+        probe('reader', async (ctx) => {
+          const c = ctx.resultOf(card);
+          seen = [c?.details?.cards, c?.handover?.busy, ctx.resultOf(net)?.status, ctx.resultOf(net)?.details];
+          return outcome('pass');
+        }, { uses: ['card', 'net'] }),
+      ],
+      { offline: true },
+    );
+    expect(seen).toEqual([2, 'held', 'skip', undefined]);
+    // The report keeps the runner's skip details; only the hand-over to probes leaves them out.
+    expect(results[1]!.details).toEqual({ skipReason: 'offline' });
+    // The handover is for probes: no report format carries it.
+    const report = { tool: { name: 't', version: '0' }, startedAt: new Date(0), durationMs: 0, platform: { os: 'linux', arch: 'x64', node: '22' }, results };
+    for (const format of ['json', 'markdown', 'text'] as const) {
+      const text = renderReport(report, { format, lang: 'en', showPersonalData: true, colorLevel: 0, verbose: true });
+      expect(text).toContain('"cards": 2');
+      expect(text).not.toContain('held');
+    }
   });
 
   it('starts a probe that uses a later one as soon as that one is skipped on the spot', async () => {

@@ -27,7 +27,7 @@ function recorded(id: string, details: object): Probe {
 }
 const card = (atr: string) => recorded('card', { cards: [{ reader: 'Virtual PCD 00 00', atr, state: 'present' }] } satisfies CardProbeDetails);
 const cardCert = (serialNumber: string) =>
-  recorded('card-cert', { decidingCertificate: 0, certificates: [{ serialNumber, issuer: { commonName: 'SITHS e-id Person HSA-id 3 CA v1' }, family: 'siths-e-id' }] });
+  recorded('card-cert', { decidingCertificate: 0, certificates: [{ readable: true, serialNumber, issuer: { commonName: 'SITHS e-id Person HSA-id 3 CA v1' }, family: 'siths-e-id' }] });
 const software = (pkg: 'md' | 'sac-pkcs11') =>
   recorded('card-software', { installations: [{ product: 'siths-eid', productName: 'SITHS eID', package: pkg, foundBy: ['uninstall-entry'] }], searched: [] });
 

@@ -26,12 +26,19 @@ export interface CardSeen {
   readonly protocol?: string;
   /** Another program holds the card exclusively, so it could not be checked further. */
   readonly inUse?: boolean;
-  /** Another program held the card (a transaction) for longer than the time limit: what PC/SC said. */
-  readonly busy?: string;
 }
 
 export interface CardProbeDetails {
   readonly cards: readonly CardSeen[];
+}
+
+/**
+ * What the `card` check hands `card-cert` beyond its documented details: for
+ * each reader whose card another program held (a transaction) longer than
+ * the time limit, what PC/SC said, so card-cert does not wait for it again.
+ */
+export interface CardHandover {
+  readonly busy: ReadonlyMap<string, string>;
 }
 
 /** A certificate object found on a PKCS#15 / ISO 7816-15 card, read without a PIN. */

@@ -11,6 +11,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { EXIT_INTERRUPTED, EXIT_USAGE } from './exit-codes.js';
 import { checkInputFiles, inputFilesOf, colorLevel, terminalWidth, write, type CliIo } from './io.js';
 import { planOutput, writeOutput } from './output-file.js';
+import { spinnerLine, type RunningCheck } from './spinner-line.js';
 
 export interface RunAndReportRequest {
   readonly probes: readonly Probe<object>[];
@@ -44,7 +45,13 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
   const spinner = await startSpinner(request);
   const startedAt = system.clock.now();
   const t0 = system.clock.monotonicMs();
-  const running = new Set<string>();
+  // Keyed by id: a result's title may differ from the probe's (card-cert with --cert).
+  const running = new Map<string, RunningCheck>();
+  const refresh = (): void => {
+    if (spinner) spinner.text = spinnerLine([...running.values()], system.clock.monotonicMs(), options.lang);
+  };
+  // Once a second, so a check that has become slow says what it waits for.
+  const ticker = spinner ? setInterval(refresh, 1000).unref() : undefined;
   const results = await runProbes({
     probes: request.probes,
     skip: request.skip,
@@ -53,15 +60,16 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
     signal,
     hooks: spinner && {
       onStart(probe) {
-        running.add(pick(probe.title, options.lang));
-        spinner.text = `${WORDS[options.lang].checking}: ${[...running].join(', ')}`;
+        running.set(probe.id, { title: probe.title, ...(probe.waitingFor ? { waitingFor: probe.waitingFor } : {}), startedMs: system.clock.monotonicMs() });
+        refresh();
       },
       onResult(result) {
-        running.delete(pick(result.title, options.lang));
-        spinner.text = `${WORDS[options.lang].checking}: ${[...running].join(', ')}`;
+        running.delete(result.id);
+        refresh();
       },
     },
   }).finally(() => {
+    clearInterval(ticker);
     spinner?.stop();
     process.off('SIGINT', onSigint);
   });

@@ -1,7 +1,7 @@
-import type { CardProbeDetails, CardSeen } from '../card/types.js';
+import type { CardSeen } from '../card/types.js';
 import { INSERT_CARD } from '../card/advice.js';
 import { counted, joinLocalized, msg, plural, type Localized } from '../i18n/index.js';
-import type { CheckResult, ProbeOutcome } from '../model.js';
+import type { ProbeOutcome } from '../model.js';
 import { personal } from '../personal.js';
 import { describeCertificate, markNames, type TokenCertificate } from '../pkcs11/certificates.js';
 import type { InspectionReport, LibraryInfo, SlotReport, Stage } from '../pkcs11/protocol.js';
@@ -44,13 +44,6 @@ export interface NetidTokenDetails {
   readonly skipReason?: string;
   readonly component?: string;
   readonly error?: string;
-}
-
-/** What the `card` check saw, when it ran and reported cards. */
-export function cardsFromCardProbe(results: ReadonlyMap<string, CheckResult>): readonly CardSeen[] | undefined {
-  const details = results.get('card')?.details as Partial<CardProbeDetails> | undefined;
-  if (!details || !Array.isArray(details.cards)) return undefined;
-  return details.cards.filter((c): c is CardSeen => typeof c === 'object' && c !== null && typeof c.reader === 'string');
 }
 
 /** Turn what the middleware showed into the check's outcome, comparing with the card reader when it ran. */

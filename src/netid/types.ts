@@ -1,12 +1,10 @@
-import type { CheckResult } from '../model.js';
-
 /** The card software check's id; `netid`, its id before SITHS moved on from Net iD, stays an alias on the command line. */
 export const CARD_SOFTWARE_ID = 'card-software';
 export const CARD_SOFTWARE_ALIASES = ['netid'] as const;
 
 /**
  * What the `netid` probe found, as `details` of its result. `netid-token`
- * reads the PKCS#11 library path from here through `netidDetailsOf`.
+ * reads the PKCS#11 library path from here through `ctx.resultOf(netidProbe)`.
  */
 
 /**
@@ -84,10 +82,3 @@ export interface NetidDetails {
   readonly searched: readonly string[];
 }
 
-/** The netid details from a run's results, when `netid` ran and found something; undefined otherwise. */
-export function netidDetailsOf(results: ReadonlyMap<string, CheckResult>): NetidDetails | undefined {
-  const details = results.get(CARD_SOFTWARE_ID)?.details as Partial<NetidDetails> | undefined;
-  if (!details || !Array.isArray(details.installations) || !Array.isArray(details.searched)) return undefined;
-  if (details.pkcs11Library !== undefined && typeof details.pkcs11Library !== 'string') return undefined;
-  return details as NetidDetails;
-}

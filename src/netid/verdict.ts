@@ -1,5 +1,6 @@
 import { msg, type Localized } from '../i18n/index.js';
-import type { CheckResult, Status } from '../model.js';
+import type { Status } from '../model.js';
+import type { CardCertDetails } from '../x509/outcome.js';
 import type { Platform } from './detect.js';
 import { APP_MINIMUMS, citeFact, compareVersions, type FactId } from './facts.js';
 import { isNetid, type NetidInstallation } from './types.js';
@@ -8,11 +9,11 @@ import { isNetid, type NetidInstallation } from './types.js';
 export type CardKind = 'siths' | 'efos';
 
 /** The card families card-cert saw (SITHS e-id, older SITHS, Efos), when it ran and read certificates. */
-export function cardKindsFromCardCert(results: ReadonlyMap<string, CheckResult>): CardKind[] | undefined {
-  const certificates = (results.get('card-cert')?.details as { certificates?: unknown } | undefined)?.certificates;
-  if (!Array.isArray(certificates)) return undefined;
+export function cardKindsFromCardCert(judged: CardCertDetails | undefined): CardKind[] | undefined {
+  if (!judged) return undefined;
   const kinds = new Set<CardKind>();
-  for (const c of certificates as { family?: unknown }[]) {
+  for (const c of judged.certificates) {
+    if (!c.readable) continue;
     if (c.family === 'siths-e-id' || c.family === 'siths-legacy') kinds.add('siths');
     if (c.family === 'efos') kinds.add('efos');
   }

@@ -1,14 +1,34 @@
 import { msg } from '../i18n/index.js';
 import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
-import { CardReadError, explainCardReadError, isCardReadError, swHex } from '../card/errors.js';
-import type { CardCertificateRead, CardProbeDetails } from '../card/types.js';
+import { CardReadError, explainCardReadError, isCardReadError, swHex, type CardReadErrorKind } from '../card/errors.js';
+import type { CardCertificateRead } from '../card/types.js';
 import { isPcscError } from '../pcsc/errors.js';
-import { pcscFailure } from '../pcsc/outcome.js';
+import { pcscFailure, type PcscErrorDetails } from '../pcsc/outcome.js';
 import type { CertificateSet } from '../x509/inputs.js';
+import type { CardCertDetails } from '../x509/outcome.js';
+import { cardProbe } from './card.js';
+import { clockProbe } from './clock.js';
 
 export const CARD_CERT_ID = 'card-cert';
 /** The check's title when --cert files ran instead of the card (also what `explain` says for such a code). */
 export const CERTIFICATE_FILES_TITLE = msg('Certifikat i filerna', 'Certificates in the files');
+
+/** A card that could not be read: which reader, why, and what the card said. */
+export interface CardReadFailureDetails {
+  readonly reader: string;
+  readonly readError: CardReadErrorKind;
+  readonly atr: string;
+  readonly sw?: string;
+  readonly technical?: string;
+}
+
+/** details of card-cert: the certificates judged, or why the card could not be read. */
+export type CardCertCheckDetails = CardCertDetails | CardReadFailureDetails | { readonly pcscError: PcscErrorDetails };
+
+/** The judged certificates, when card-cert got that far (not when the card could not be read). */
+export function judgedCertificates(details: CardCertCheckDetails | undefined): CardCertDetails | undefined {
+  return details && 'certificates' in details ? details : undefined;
+}
 
 /**
  * "Är ditt certifikat på kortet fortfarande giltigt?" The certificates on the
@@ -17,7 +37,7 @@ export const CERTIFICATE_FILES_TITLE = msg('Certifikat i filerna', 'Certificates
  * every certificate into the notes, for `siths-doctor cert`; the check itself
  * gives one line per certificate.
  */
-export function createCardCertProbe(style: { readonly listing: boolean }): Probe {
+export function createCardCertProbe(style: { readonly listing: boolean }): Probe<CardCertCheckDetails> {
   return {
     id: CARD_CERT_ID,
     title: msg('Certifikat på kortet', 'Certificates on the card'),
@@ -26,9 +46,10 @@ export function createCardCertProbe(style: { readonly listing: boolean }): Probe
       'Läser certifikaten på kortet utan PIN-kod och bedömer legitimeringscertifikatet som SITHS-inloggningar behöver: giltigt nu, dagar kvar, utfärdare (SITHS, Efos, Telia), HSA-id eller personnummer. Med --cert granskas filer i stället.',
       'Reads the certificates on the card without a PIN and judges the authentication certificate SITHS logins need: valid now, days left, issuer (SITHS, Efos, Telia), HSA-id or personal number. With --cert it examines files instead.',
     ),
-    dependsOn: (o) => (o.certFiles.length > 0 ? [] : ['card']),
+    dependsOn: (o) => (o.certFiles.length > 0 ? [] : [cardProbe.id]),
     // Read the clock check's result when it ran: every date here is judged against that clock.
-    uses: ['clock'],
+    uses: [clockProbe.id],
+    waitingFor: msg('väntar på att kortet ska svara…', 'waiting for the card to answer…'),
     async run(ctx) {
       // The certificate parser (node-forge) is loaded only when this check runs.
       const [{ certificateSetFromCards, certificateSetFromFiles }, { certificateOutcome }] = await Promise.all([
@@ -40,7 +61,7 @@ export function createCardCertProbe(style: { readonly listing: boolean }): Probe
           ? await certificateSetFromFiles(ctx.options.certFiles, ctx.system.fs, ctx.signal)
           : await certificatesFromCards(ctx, certificateSetFromCards);
       if (!('inputs' in set)) return set;
-      const clock = ctx.results.get('clock');
+      const clock = ctx.resultOf(clockProbe);
       return certificateOutcome(set, {
         now: ctx.system.clock.now(),
         expiryWarnDays: ctx.options.expiryWarnDays,
@@ -63,14 +84,16 @@ export const cardCert = createCardCertProbe({ listing: false });
 async function certificatesFromCards(
   ctx: ProbeContext,
   certificateSetFromCards: (reads: readonly CardCertificateRead[]) => CertificateSet,
-): Promise<CertificateSet | ProbeOutcome> {
-  const cards = (ctx.results.get('card')?.details as CardProbeDetails | undefined)?.cards.filter((c) => c.state === 'present') ?? [];
+): Promise<CertificateSet | ProbeOutcome<CardCertCheckDetails>> {
+  const cardCheck = ctx.resultOf(cardProbe);
+  const cards = cardCheck?.details?.cards.filter((c) => c.state === 'present') ?? [];
   const reads: CardCertificateRead[] = [];
   const { readCardCertificatesFromReader } = await import('../card/read-certificates.js');
   for (const card of cards) {
     try {
       // The card check already waited its whole time limit for another program to let go.
-      if (card.busy) throw new CardReadError('card-busy', `SCardConnect: another program held the card longer than the time limit (${card.busy})`, card.atr);
+      const busy = cardCheck?.handover?.busy.get(card.reader);
+      if (busy) throw new CardReadError('card-busy', `SCardConnect: another program held the card longer than the time limit (${busy})`, card.atr);
       reads.push(await readCardCertificatesFromReader(ctx.system.pcsc, card.reader, { timeoutMs: ctx.timeoutMs, signal: ctx.signal }));
     } catch (err) {
       if (isPcscError(err)) return pcscFailure(err, ctx.system.platform.os);

@@ -2,13 +2,14 @@ import { analyseAtr, formatAtr } from '../card/atr.js';
 import { INSERT_CARD } from '../card/advice.js';
 import { identifyAtr, type CardFamily } from '../card/atr-table.js';
 import { loadSmartcardList, lookUpAtr } from '../card/smartcard-list.js';
-import type { CardProbeDetails, CardSeen } from '../card/types.js';
+import type { CardHandover, CardProbeDetails, CardSeen } from '../card/types.js';
 import { msg, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeOutcome } from '../model.js';
 import { isPcscError, type PcscError } from '../pcsc/errors.js';
 import { pcscFailure, type PcscErrorDetails } from '../pcsc/outcome.js';
 import { displayReaderName, readerKind } from '../pcsc/reader-names.js';
 import type { PcscCallOptions, PcscContext, ReaderState } from '../pcsc/types.js';
+import { readerProbe } from './reader.js';
 
 export interface CardDetails extends CardProbeDetails {
   readonly pcscError?: PcscErrorDetails;
@@ -33,17 +34,21 @@ const CHECK_WHICH_CARD = msg(
 );
 
 /** A card is in a reader and answers; what it looks like from its ATR. */
-export const cardProbe: Probe<CardDetails> = {
+/** A card as checked: what details show, plus what PC/SC said when another program held it too long (handed over). */
+type CardChecked = CardSeen & { readonly busy?: string };
+
+export const cardProbe: Probe<CardDetails, CardHandover> = {
   id: 'card',
   title: msg('Kort', 'Card'),
   description: msg(
     'Att ett kort sitter i kortläsaren och svarar, dess ATR och vilken sorts kort det ser ut att vara.',
     'That a card is in the card reader and answers, its ATR, and what kind of card it looks like.',
   ),
-  dependsOn: ['reader'],
+  dependsOn: [readerProbe.id],
+  waitingFor: msg('väntar på att kortet ska svara…', 'waiting for the card to answer…'),
   async run(ctx) {
     const call: PcscCallOptions = { timeoutMs: ctx.timeoutMs, signal: ctx.signal };
-    let cards: CardSeen[];
+    let cards: CardChecked[];
     try {
       const context = await ctx.system.pcsc.establish(call);
       try {
@@ -61,12 +66,14 @@ export const cardProbe: Probe<CardDetails> = {
       const failure = pcscFailure(err, ctx.system.platform.os);
       return { ...failure, details: { cards: [], ...failure.details } };
     }
-    return judge(await withListNames(cards, ctx.system.fs));
+    const named = await withListNames(cards, ctx.system.fs);
+    const busy = new Map(named.flatMap((c) => (c.busy === undefined ? [] : [[c.reader, c.busy] as const])));
+    return { ...judge(named.map(({ busy: _, ...seen }) => seen)), handover: { busy } };
   },
 };
 
 /** Name the cards our table does not know from pcsc-tools' list, read only when there is such a card. */
-async function withListNames(cards: CardSeen[], fs: Parameters<typeof loadSmartcardList>[0]): Promise<CardSeen[]> {
+async function withListNames(cards: CardChecked[], fs: Parameters<typeof loadSmartcardList>[0]): Promise<CardChecked[]> {
   if (!cards.some((c) => !c.cardType && c.atr)) return cards;
   const list = await loadSmartcardList(fs);
   if (!list) return cards;
@@ -78,7 +85,7 @@ async function withListNames(cards: CardSeen[], fs: Parameters<typeof loadSmartc
 }
 
 /** What is in one reader: undefined when it is empty (or the card left while we looked). */
-async function checkCard(context: PcscContext, reader: ReaderState, call: PcscCallOptions): Promise<CardSeen | undefined> {
+async function checkCard(context: PcscContext, reader: ReaderState, call: PcscCallOptions): Promise<CardChecked | undefined> {
   if (reader.card === 'absent' || reader.card === 'unknown') return undefined;
   const known = identifyAtr(reader.atr);
   const problem = analyseAtr(reader.atr).problem;

@@ -5,7 +5,7 @@ import { explainNetError } from '../net/explain.js';
 import { fetchPage, type ClockSample } from '../net/fetch-page.js';
 import { ProxyConfigError } from '../net/proxy.js';
 import { TrustConfigError } from '../net/trust.js';
-import type { TestPageDetails } from './test-page.js';
+import { testPageProbe, type TestPageDetails } from './test-page.js';
 
 export const CLOCK_WARN_SECONDS = 60;
 export const CLOCK_FAIL_SECONDS = 5 * 60;
@@ -67,11 +67,12 @@ export const clockProbe: Probe<ClockDetails> = {
     'Jämför datorns klocka med tiden som testsidan (eller inloggningstjänsten) anger i sitt svar. Går klockan fel ser giltiga certifikat ut att ha gått ut eller inte börjat gälla.',
     'Compares the computer’s clock with the time the test page (or the identity provider) gives in its answer. A wrong clock makes valid certificates look expired or not yet valid.',
   ),
-  uses: ['test-page'],
+  uses: [testPageProbe.id],
   network: true,
+  waitingFor: msg('väntar på att servern ska ange sin tid…', 'waiting for a server to give its time…'),
   async run(ctx) {
-    const pageResult = ctx.results.get('test-page');
-    const page = pageResult?.details as TestPageDetails | undefined;
+    const pageResult = ctx.resultOf(testPageProbe);
+    const page = pageResult?.details;
     if (page?.clockSample) return judge(page.clockSample, 'test-page');
     // The test page was out of reach: the identity provider is most likely too, and waiting for it
     // would only run the clock check to the deadline. Say why at once instead.

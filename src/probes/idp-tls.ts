@@ -14,6 +14,7 @@ import { caFilesOf, type CaFiles } from '../net/trust.js';
 import { mozillaAnchors, TrustStore } from '../tls/trust.js';
 import type { PresentedHandshake } from '../tls/types.js';
 import { analyseChain, isSelfSigned, readCertificates, type PresentedCertificate } from '../tls/verify.js';
+import { proxyProbe } from './proxy.js';
 
 export interface IdpTlsDetails {
   readonly hosts: readonly HostDetails[];
@@ -41,8 +42,9 @@ export const idpTlsProbe: Probe<IdpTlsDetails> = {
     'Läser certifikatkedjan som inloggningstjänsterna (*.idp.funktionstjanster.se, idp.inera.se) verkligen visar, samma väg som webbläsaren går, och om servern ber om SITHS-kort: avslöjar en TLS-inspekterande proxy utifrån kedjan.',
     'Reads the certificate chain the login services (*.idp.funktionstjanster.se, idp.inera.se) really present, by the route a browser takes, and whether the server asks for a SITHS card: reveals a TLS-inspecting proxy from the chain.',
   ),
-  dependsOn: ['proxy'],
+  dependsOn: [proxyProbe.id],
   network: true,
+  waitingFor: msg('väntar på inloggningstjänsten…', 'waiting for the login service…'),
   async run(ctx) {
     const caFiles = await caFilesOf(ctx);
     const store = new TrustStore([...mozillaAnchors(), ...caFiles.anchors]);

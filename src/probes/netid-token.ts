@@ -1,7 +1,8 @@
 import { msg, same, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeOutcome } from '../model.js';
-import { cardsFromCardProbe, tokenOutcome, type NetidTokenDetails } from '../netid/token-outcome.js';
-import { CARD_SOFTWARE_ID, netidDetailsOf } from '../netid/types.js';
+import { tokenOutcome, type NetidTokenDetails } from '../netid/token-outcome.js';
+import { cardProbe } from './card.js';
+import { netidProbe } from './netid.js';
 import type { Pkcs11Inspection } from '../pkcs11/inspector.js';
 
 export const netidTokenProbe: Probe<NetidTokenDetails> = {
@@ -11,10 +12,11 @@ export const netidTokenProbe: Probe<NetidTokenDetails> = {
     'Laddar PKCS#11-biblioteket från den kortprogramvara som finns (SAC där SITHS eID-appen finns, Net iD:s där Net iD finns, OpenSC på Linux) i en egen process, säger vilken den frågade, och listar kortplatser, kort och de certifikat som syns utan inloggning (aldrig PIN-kod). Jämför med kortläsarkontrollen när den körs.',
     "Loads the PKCS#11 library of the card software that is installed (SAC where the SITHS eID app is, Net iD's where Net iD is, OpenSC on Linux) in a process of its own, says which one it asked, and lists slots, cards and the certificates visible without logging in (never a PIN). Compares with the card reader check when it runs.",
   ),
-  dependsOn: [CARD_SOFTWARE_ID],
-  uses: ['card'],
+  dependsOn: [netidProbe.id],
+  uses: [cardProbe.id],
+  waitingFor: msg('väntar på att kortprogramvaran ska svara…', 'waiting for the card software to answer…'),
   async run(ctx) {
-    const netid = netidDetailsOf(ctx.results);
+    const netid = ctx.resultOf(netidProbe)?.details;
     const library = netid?.pkcs11Library;
     if (!library) {
       return {
@@ -27,7 +29,7 @@ export const netidTokenProbe: Probe<NetidTokenDetails> = {
     const who = netid.productName ? msg(netid.productName, netid.productName) : msg('PKCS#11-biblioteket', 'The PKCS#11 library');
     const middleware = { ...(netid.product ? { product: netid.product } : {}), name: netid.productName ?? 'PKCS#11' };
     const inspection = await ctx.system.pkcs11(library, { timeoutMs: ctx.timeoutMs, signal: ctx.signal, env: ctx.system.env });
-    const outcome = inspection.kind === 'ok' ? tokenOutcome(library, inspection.report, who, cardsFromCardProbe(ctx.results)) : failureOutcome(library, inspection, who);
+    const outcome = inspection.kind === 'ok' ? tokenOutcome(library, inspection.report, who, ctx.resultOf(cardProbe)?.details?.cards) : failureOutcome(library, inspection, who);
     const asked = msg(`Frågade ${middleware.name}: ${library}`, `Asked ${middleware.name}: ${library}`);
     return { ...outcome, notes: [asked, ...(outcome.notes ?? [])], details: { ...outcome.details, middleware } };
   },

@@ -4,6 +4,7 @@ import { findNetid, platformOf, type Platform } from '../netid/detect.js';
 import type { PlatformFindings } from '../netid/files.js';
 import { CARD_SOFTWARE_ALIASES, CARD_SOFTWARE_ID, type NetidDetails, type NetidInstallation } from '../netid/types.js';
 import { cardKindsFromCardCert, citeFact, judge, type CardKind } from '../netid/verdict.js';
+import { cardCert, judgedCertificates } from './card-cert.js';
 
 /** At most this many places in details.searched: enough to check by hand, short enough to read. */
 const MAX_SEARCHED = 60;
@@ -25,11 +26,13 @@ export const netidProbe: Probe<NetidDetails> = {
     'Vilken kortprogramvara som finns (SITHS eID-appen och SAC, Net iD Client, Net iD Enterprise, OpenSC): version, paket och PKCS#11-bibliotek, bedömt mot Ineras krav för kortet i läsaren. --pkcs11-module anger biblioteket själv.',
     "Which card software is installed (the SITHS eID app and SAC, Net iD Client, Net iD Enterprise, OpenSC): version, package and PKCS#11 library, judged against Inera's requirements for the card in the reader. --pkcs11-module names the library instead.",
   ),
-  uses: ['card-cert'],
+  uses: [cardCert.id],
+  waitingFor: msg('väntar på sökningen efter kortprogramvara…', 'waiting for the search for card software…'),
   async run(ctx) {
     const option = ctx.options.pkcs11Module;
     if (option !== undefined) return fromOption(ctx, option);
     const platform = platformOf(ctx.system.platform.os);
+    // Not a `platforms` declaration: with --pkcs11-module the check applies on any platform.
     if (!platform) {
       return {
         status: 'skip',
@@ -40,7 +43,7 @@ export const netidProbe: Probe<NetidDetails> = {
         details: { installations: [], searched: [] },
       };
     }
-    return outcomeOf(await findNetid(ctx, platform), platform, cardKindsFromCardCert(ctx.results));
+    return outcomeOf(await findNetid(ctx, platform), platform, cardKindsFromCardCert(judgedCertificates(ctx.resultOf(cardCert)?.details)));
   },
 };
 

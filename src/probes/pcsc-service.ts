@@ -23,6 +23,7 @@ export const pcscServiceProbe: Probe<PcscServiceDetails> = {
     'Att datorns smartkortstjänst (PC/SC: pcscd, eller tjänsten Smartkort i Windows) svarar, och att siths-doctors kortläsarmodul går att använda.',
     "That the computer's smart card service (PC/SC: pcscd, or the Smart Card service on Windows) answers, and that siths-doctor's card reader module works.",
   ),
+  waitingFor: msg('väntar på att smartkortstjänsten ska svara…', 'waiting for the smart card service to answer…'),
   async run(ctx) {
     const os = ctx.system.platform.os;
     const service = serviceName(os);

@@ -83,6 +83,7 @@ export const proxyProbe: Probe<ProxyDetails> = {
     'Vilken proxy (eller ingen) datorn använder mot inloggningstjänsten och testsidan, och var inställningen kommer ifrån: kommandoraden, proxyskript (PAC), miljövariabler, Windows- eller macOS-inställningar.',
     'Which proxy (or none) this computer uses for the identity provider and the test page, and where that setting comes from: the command line, a PAC script, environment variables, Windows or macOS settings.',
   ),
+  waitingFor: msg('väntar på proxyn…', 'waiting for the proxy…'),
   async run(ctx) {
     const targets: ProxyTarget[] = [];
     const notes: Localized[] = [];

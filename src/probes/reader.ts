@@ -6,6 +6,7 @@ import { pcscFailure, type PcscErrorDetails } from '../pcsc/outcome.js';
 import { displayReaderName, readerKind, type ReaderKind } from '../pcsc/reader-names.js';
 import { flagNames } from '../pcsc/reader-state.js';
 import type { CardPresence, PcscContext, ReaderAttributes, ReaderState } from '../pcsc/types.js';
+import { pcscServiceProbe } from './pcsc-service.js';
 
 export interface ReaderDetail {
   /** The name as the service gives it, control characters escaped. */
@@ -68,7 +69,8 @@ export const readerProbe: Probe<ReaderProbeDetails> = {
     'Att en kortläsare är ansluten. Virtuella läsare som inte tar kort (Windows Hello for Business, Microsoft UICC ISO Reader, virtuella smartkort) räknas inte.',
     'That a card reader is attached. Virtual readers that take no card (Windows Hello for Business, Microsoft UICC ISO Reader, virtual smart cards) do not count.',
   ),
-  dependsOn: ['pcsc-service'],
+  dependsOn: [pcscServiceProbe.id],
+  waitingFor: msg('väntar på att smartkortstjänsten ska lista kortläsarna…', 'waiting for the smart card service to list the card readers…'),
   async run(ctx) {
     let readers: ReaderState[];
     const attributes = new Map<string, ReaderAttributes>();

@@ -9,6 +9,7 @@ import { phaseDurations, type Phase, type Timings } from '../net/timings.js';
 import { TrustConfigError } from '../net/trust.js';
 import { proxyForDisplay } from '../net/types.js';
 import { seconds } from '../report/words.js';
+import { proxyProbe } from './proxy.js';
 
 /** Browsers follow about 20; a login page that needs more than 5 is broken. */
 export const MAX_REDIRECTS = 5;
@@ -73,8 +74,9 @@ export const testPageProbe: Probe<TestPageDetails> = {
     'Hämtar SITHS testsida (https://test.siths.se/ eller --test-url) över samma väg som webbläsaren tar: proxy, omdirigeringar, HTTP-status och tider per steg.',
     'Fetches the SITHS test page (https://test.siths.se/ or --test-url) the way the browser goes: proxy, redirects, HTTP status and time per step.',
   ),
-  dependsOn: ['proxy'],
+  dependsOn: [proxyProbe.id],
   network: true,
+  waitingFor: msg('väntar på testsidan…', 'waiting for the test page…'),
   async run(ctx) {
     const start = new URL(ctx.options.testUrl);
     const hops: PageHop[] = [];

@@ -1,12 +1,14 @@
-import type { CardProbeDetails } from '../card/types.js';
 import { msg } from '../i18n/index.js';
 import type { Probe, ProbeContext } from '../model.js';
 import { judgeCertPath, type CertPathDetails, type CertPathInputs } from '../netid/cert-path.js';
 import { parseCertutilStore, type StoreCertificate } from '../netid/certutil.js';
 import { parseServiceState, parseStartType } from '../netid/service-state.js';
 import { atrBytes, readSmartCards } from '../netid/smartcards.js';
-import { CARD_SOFTWARE_ID, netidDetailsOf, type AppPackage } from '../netid/types.js';
+import type { AppPackage } from '../netid/types.js';
 import { system32 } from '../netid/windows-registry.js';
+import { cardCert, judgedCertificates } from './card-cert.js';
+import { cardProbe } from './card.js';
+import { netidProbe } from './netid.js';
 
 export const windowsCertPathProbe: Probe<CertPathDetails> = {
   id: 'windows-cert-path',
@@ -16,7 +18,8 @@ export const windowsCertPathProbe: Probe<CertPathDetails> = {
     'Det Edge och Chrome använder vid inloggning med kortet i datorn: finns kortets legitimeringscertifikat i ditt personliga certifikatlager med nyckeln på kortet, finns en minidriver registrerad för kortets ATR, och är tjänsten Certifikatspridning (CertPropSvc) rätt inställd för det installerade paketet. Läser med certutil, reg och sc.',
     "What Edge and Chrome use when you log in with the card in this device: is the card's authentication certificate in your personal certificate store with its key on the card, is a minidriver registered for the card's ATR, and is Certificate Propagation (CertPropSvc) set right for the installed package. Reads with certutil, reg and sc.",
   ),
-  uses: ['card', 'card-cert', CARD_SOFTWARE_ID],
+  uses: [cardProbe.id, cardCert.id, netidProbe.id],
+  waitingFor: msg('väntar på certutil, reg och sc…', 'waiting for certutil, reg and sc…'),
   async run(ctx) {
     const [store, smartCards, certProp] = await Promise.all([readStore(ctx), readSmartCards(ctx), readCertProp(ctx)]);
     return judgeCertPath({ now: ctx.system.clock.now(), store, smartCards, certProp, atrs: cardAtrs(ctx), packages: packages(ctx), ...cardCertificate(ctx) });
@@ -49,23 +52,22 @@ async function readCertProp(ctx: ProbeContext): Promise<CertPathInputs['certProp
 }
 
 function cardAtrs(ctx: ProbeContext): CertPathInputs['atrs'] {
-  const cards = (ctx.results.get('card')?.details as Partial<CardProbeDetails> | undefined)?.cards;
-  if (!Array.isArray(cards)) return [];
+  const cards = ctx.resultOf(cardProbe)?.details?.cards ?? [];
   return cards.flatMap((c) => {
-    const atr = c.state === 'present' && typeof c.atr === 'string' ? atrBytes(c.atr) : undefined;
+    const atr = c.state === 'present' ? atrBytes(c.atr) : undefined;
     return atr ? [{ reader: c.reader, atr }] : [];
   });
 }
 
 function packages(ctx: ProbeContext): AppPackage[] {
-  return [...new Set((netidDetailsOf(ctx.results)?.installations ?? []).flatMap((i) => (i.package ? [i.package] : [])))];
+  return [...new Set((ctx.resultOf(netidProbe)?.details?.installations ?? []).flatMap((i) => (i.package ? [i.package] : [])))];
 }
 
 /** The authentication certificate card-cert decided on, by serial number. */
 function cardCertificate(ctx: ProbeContext): Pick<CertPathInputs, 'cardCertificate'> {
-  const details = ctx.results.get('card-cert')?.details as { decidingCertificate?: number | null; certificates?: { serialNumber?: string; issuer?: { commonName?: string } }[] } | undefined;
-  const index = details?.decidingCertificate;
-  const cert = typeof index === 'number' ? details?.certificates?.[index] : undefined;
-  if (!cert?.serialNumber || details?.certificates === undefined) return {};
+  const judged = judgedCertificates(ctx.resultOf(cardCert)?.details);
+  const index = judged?.decidingCertificate;
+  const cert = typeof index === 'number' ? judged?.certificates[index] : undefined;
+  if (!cert?.readable || !cert.serialNumber) return {};
   return { cardCertificate: { serial: cert.serialNumber, ...(cert.issuer?.commonName ? { issuer: cert.issuer.commonName } : {}) } };
 }
