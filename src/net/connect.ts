@@ -1,6 +1,7 @@
 import { systemLookup } from './lookup.js';
 import net, { isIP, type Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
+import { duration } from '../i18n/duration.js';
 import type { ResolveRule } from '../options.js';
 import { NetError, toNetError, type NetErrorInfo } from './errors.js';
 import { runPhase, type PhaseEndings, type PhaseLimits } from './limits.js';
@@ -88,7 +89,7 @@ export async function openConnection(plan: ConnectionPlan): Promise<OpenedConnec
 
 function endings(phase: Phase, info: NetErrorInfo): PhaseEndings {
   return {
-    timeout: (limitMs) => new NetError('timeout', phase, { ...info, limitMs }, `no answer within ${limitMs} ms`),
+    timeout: (limitMs) => new NetError('timeout', phase, { ...info, limitMs }, `no answer within ${duration(limitMs, 'en')}`),
     aborted: () => new NetError('aborted', phase, info, 'aborted'),
   };
 }

@@ -2,6 +2,7 @@ import { packageData } from '../native/sea-asset.js';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { durationText } from '../i18n/duration.js';
 import { msg, type Localized } from '../i18n/index.js';
 import type { DoctorOptions } from '../options.js';
 import type { System } from '../system.js';
@@ -135,21 +136,21 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
       if (sandbox.unanswered()) throw new Error('interrupted');
     } catch (err) {
       const text = shortMessage(err);
-      const seconds = (limitMs / 1000).toFixed(limitMs % 1000 === 0 ? 0 : 1);
+      const limit = durationText(limitMs);
       const unanswered = sandbox.unanswered();
       if (unanswered) {
         throw remember(
           failed(
             msg(
-              `skriptets namnuppslagning (dnsResolve) av ${unanswered} fick inget svar inom ${seconds} s (DNS)`,
-              `the script's name lookup (dnsResolve) of ${unanswered} got no answer within ${seconds} s (DNS)`,
+              `skriptets namnuppslagning (dnsResolve) av ${unanswered} fick inget svar inom ${limit.sv} (DNS)`,
+              `the script's name lookup (dnsResolve) of ${unanswered} got no answer within ${limit.en} (DNS)`,
             ),
           ),
         );
       }
       if (/interrupted/i.test(text)) {
         throw remember(
-          failed(msg(`skriptet blev inte klart inom ${seconds} s (det kan loopa för evigt)`, `the script did not finish within ${seconds} s (it may loop forever)`)),
+          failed(msg(`skriptet blev inte klart inom ${limit.sv} (det kan loopa för evigt)`, `the script did not finish within ${limit.en} (it may loop forever)`)),
         );
       }
       if (/out of memory/i.test(text)) throw failed(msg('skriptet använder för mycket minne', 'the script uses too much memory'));

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { duration } from '../i18n/duration.js';
 import type { ResolveRule } from '../options.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { NetError, printablePreview, toNetError, type NetErrorInfo } from './errors.js';
@@ -73,7 +74,7 @@ function readAnswerHead(socket: Duplex, limits: PhaseLimits, info: NetErrorInfo)
   return runPhase(
     limits,
     {
-      timeout: (limitMs) => new NetError('timeout', 'proxyConnect', { ...info, limitMs }, `the proxy did not answer CONNECT within ${limitMs} ms`),
+      timeout: (limitMs) => new NetError('timeout', 'proxyConnect', { ...info, limitMs }, `the proxy did not answer CONNECT within ${duration(limitMs, 'en')}`),
       aborted: () => new NetError('aborted', 'proxyConnect', info, 'aborted'),
     },
     (resolve, reject) => {
