@@ -8,6 +8,7 @@ import type { DoctorOptions } from '../options.js';
 import type { System } from '../system.js';
 import { NetError } from './errors.js';
 import { explainNetError } from './explain.js';
+import { inIpv4Net } from './ipv4.js';
 import { once, untilAborted } from './memo.js';
 import { ProxyConfigError, parseProxyUrl } from './proxy-url.js';
 import { trustedRoots } from './trust.js';
@@ -204,7 +205,7 @@ function pacSandbox(ctx: PacContext, deadline: number) {
     isResolvable: track(async (host: unknown) => (await lookupV4(host)) !== null),
     isInNet: track(async (host: unknown, pattern: unknown, mask: unknown) => {
       const ip = await lookupV4(host);
-      return ip !== null && ipv4InNet(ip, String(pattern), String(mask));
+      return ip !== null && inIpv4Net(ip, String(pattern), String(mask));
     }),
   };
   return {
@@ -224,13 +225,6 @@ function localIpv4(): string {
     if (found) return found.address;
   }
   return '127.0.0.1';
-}
-
-function ipv4InNet(ip: string, pattern: string, mask: string): boolean {
-  if (isIP(pattern) !== 4 || isIP(mask) !== 4) return false;
-  const toInt = (a: string) => a.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-  const and = (a: number, b: number) => Number(BigInt(a) & BigInt(b));
-  return and(toInt(ip), toInt(mask)) === and(toInt(pattern), toInt(mask));
 }
 
 function shortMessage(err: unknown): string {

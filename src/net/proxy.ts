@@ -3,6 +3,7 @@ import { msg } from '../i18n/index.js';
 import type { DoctorOptions } from '../options.js';
 import type { System } from '../system.js';
 import { bypassListMatches } from './bypass.js';
+import { inIpv4Cidr } from './ipv4.js';
 import { macProxySettings, parseScutil } from './macos-proxy.js';
 import { once } from './memo.js';
 import { decisionFromPac, evaluatePac, loadPac } from './pac.js';
@@ -177,20 +178,12 @@ export function noProxyMatches(noProxy: string, target: URL): boolean {
     const [, name = '', entryPort] = m;
     if (entryPort && entryPort !== port) continue;
     if (name.includes('/')) {
-      if (isIP(host) === 4 && inCidr4(host, name)) return true;
+      // curl reads only a whole address before the slash, not macOS's "169.254/16".
+      if (isIP(name.slice(0, name.indexOf('/'))) === 4 && inIpv4Cidr(host, name)) return true;
       continue;
     }
     const bare = name.replace(/^\*?\./, '');
     if (host === bare || host.endsWith(`.${bare}`)) return true;
   }
   return false;
-}
-
-function inCidr4(address: string, cidr: string): boolean {
-  const [base, bitsText] = cidr.split('/');
-  const bits = Number(bitsText);
-  if (!base || isIP(base) !== 4 || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-  const toInt = (ip: string) => ip.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return (toInt(address) & mask) === (toInt(base) & mask);
 }
