@@ -3,7 +3,8 @@ import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLIGHT_LIMITS } from '../src/tls/handshake-reader.js';
 import { runIdpTls } from './helpers/idp-tls-run.js';
-import { freePort, startRawServer, type RunningServer } from './helpers/tls-servers.js';
+import { freePort } from './helpers/ports.js';
+import { startRawServer, type RunningServer } from './helpers/tls-servers.js';
 
 /**
  * Servers and proxies that misbehave. Each must end in a clear outcome

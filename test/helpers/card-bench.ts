@@ -2,7 +2,8 @@ import type { Pcsc, CardPresence } from '../../src/pcsc/types.js';
 import type { System } from '../../src/system.js';
 import type { CardApplet } from '../emulator/vpcd-card.js';
 import { VirtualCard } from '../emulator/vpcd-card.js';
-import { startPcscd, waitFor, type PrivatePcscd } from './pcscd.js';
+import { waitFor } from './children.js';
+import { startPcscd, type PrivatePcscd } from './pcscd.js';
 import { testPcsc, testSystem } from './system.js';
 
 /**
