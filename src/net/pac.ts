@@ -4,22 +4,15 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { durationText } from '../i18n/duration.js';
 import { msg, type Localized } from '../i18n/index.js';
-import type { DoctorOptions } from '../options.js';
-import type { System } from '../system.js';
 import { NetError } from './errors.js';
 import { explainNetError } from './explain.js';
 import { inIpv4Net } from './ipv4.js';
 import { once, untilAborted } from './memo.js';
 import { ProxyConfigError, parseProxyUrl } from './proxy-url.js';
+import type { ProxyResolutionContext } from './proxy.js';
 import { trustedRoots } from './trust.js';
 import { locationForDisplay, type ProxyDecision, type ProxySource } from './types.js';
 
-export interface PacContext {
-  readonly options: DoctorOptions;
-  readonly system: System;
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-}
 
 /** PAC scripts are small; anything bigger is not one. */
 export const MAX_PAC_BYTES = 1024 * 1024;
@@ -33,12 +26,12 @@ export const isRemotePac = (location: string): boolean => /^https?:\/\//i.test(l
  * run and shared by every check that asks. Fetched directly, never through a
  * proxy, as browsers do; bounded by the per-operation time limit.
  */
-export function loadPac(ctx: PacContext, location: string): Promise<string> {
+export function loadPac(ctx: ProxyResolutionContext, location: string): Promise<string> {
   const work = once(ctx.system, `pac:${location}`, () => (isRemotePac(location) ? fetchPac(ctx, location) : readPacFile(ctx, location)));
   return untilAborted(work, ctx.signal);
 }
 
-async function fetchPac(ctx: PacContext, location: string): Promise<string> {
+async function fetchPac(ctx: ProxyResolutionContext, location: string): Promise<string> {
   const shown = locationForDisplay(location);
   const cannot = (why: Localized): ProxyConfigError =>
     new ProxyConfigError(
@@ -63,7 +56,7 @@ async function fetchPac(ctx: PacContext, location: string): Promise<string> {
   return response.body.toString('utf8');
 }
 
-async function readPacFile(ctx: PacContext, location: string): Promise<string> {
+async function readPacFile(ctx: ProxyResolutionContext, location: string): Promise<string> {
   const cannot = (why: Localized): ProxyConfigError =>
     new ProxyConfigError(msg(`Proxyskriptet (PAC) ${location} gick inte att läsa: ${why.sv}.`, `The proxy auto-config (PAC) script ${location} could not be read: ${why.en}.`));
   let file = location;
@@ -90,7 +83,7 @@ const timedOutScripts = new WeakMap<object, Map<string, ProxyConfigError>>();
  * access to the host), limited in time and memory. A script that throws,
  * loops or returns nonsense becomes a ProxyConfigError saying so.
  */
-export async function evaluatePac(ctx: PacContext, script: string, location: string, target: URL): Promise<string> {
+export async function evaluatePac(ctx: ProxyResolutionContext, script: string, location: string, target: URL): Promise<string> {
   // Loaded on first use: they take a noticeable part of a second to import, and most runs have no PAC script.
   // The time limit counts from here, the loading of the sandbox included, so a slow start cannot push the
   // evaluation past the check's own budget (which would end it as an unexplained "stopped after N s").
@@ -172,7 +165,7 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
  * connection to a public DNS server; alert() prints nothing. Calls still
  * running when the evaluation ends are waited for before the VM is freed.
  */
-function pacSandbox(ctx: PacContext, deadline: number) {
+function pacSandbox(ctx: ProxyResolutionContext, deadline: number) {
   const pending = new Set<Promise<unknown>>();
   let unanswered: string | undefined;
   // Lookups still waiting for the resolver: when time runs out, these are why.

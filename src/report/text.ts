@@ -10,7 +10,7 @@ export interface TextStyle {
   /** chalk colour level: 0 = no ANSI codes at all. */
   readonly colorLevel: 0 | 1 | 2 | 3;
   readonly verbose: boolean;
-  /** Evidence lines without the structured details. */
+  /** Show the evidence lines (notes, without the structured details) even without --verbose, for commands whose point is the evidence (`tls`). */
   readonly showNotes?: boolean;
   /** The terminal's width in columns; undefined (a file, a pipe) leaves lines unwrapped. */
   readonly width?: number;
