@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { inIpv4Cidr } from './ipv4.js';
+import { bare, portOf } from './tunnel.js';
 
 /**
  * One entry of a Windows bypass list (ProxyOverride, the WinHTTP bypass
@@ -11,7 +12,7 @@ import { inIpv4Cidr } from './ipv4.js';
 export function bypassEntryMatches(raw: string, target: URL): boolean {
   let entry = raw.trim().toLowerCase();
   if (!entry) return false;
-  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = bare(target.hostname).toLowerCase();
   if (entry === '<local>') return !host.includes('.') && isIP(host) === 0;
   if (entry.startsWith('<')) return false; // <-loopback> and the like remove rules, they add none
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(entry);
@@ -23,11 +24,10 @@ export function bypassEntryMatches(raw: string, target: URL): boolean {
   let pattern = entry;
   const port = /^([^:\]]+|\[[^\]]+\]):(\d+)$/.exec(entry);
   if (port) {
-    const targetPort = target.port || (target.protocol === 'https:' ? '443' : '80');
-    if (port[2] !== targetPort) return false;
+    if (port[2] !== String(portOf(target))) return false;
     pattern = port[1]!;
   }
-  pattern = pattern.replace(/^\[|\]$/g, '');
+  pattern = bare(pattern);
   const regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`);
   return regex.test(host);
 }

@@ -8,6 +8,7 @@ import { macProxySettings, parseScutil } from './macos-proxy.js';
 import { once } from './memo.js';
 import { decisionFromPac, evaluatePac, loadPac } from './pac.js';
 import { parseProxyUrl, ProxyConfigError } from './proxy-url.js';
+import { bare, portOf } from './tunnel.js';
 import type { ProxyDecision, ProxySource } from './types.js';
 import { INTERNET_SETTINGS_KEY, serverForScheme, splitBypassList, winHttpSettings, winInetSettings, type ServerListChoice } from './windows-proxy.js';
 
@@ -156,7 +157,7 @@ function socksUnsupported(server: string, from: string): ProxyConfigError {
 
 /** Windows and macOS never send loopback addresses to a proxy. */
 function isLoopback(target: URL): boolean {
-  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = bare(target.hostname).toLowerCase();
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
@@ -167,8 +168,8 @@ function isLoopback(target: URL): boolean {
  * exactly and IPv4 CIDR ranges by prefix.
  */
 export function noProxyMatches(noProxy: string, target: URL): boolean {
-  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  const host = bare(target.hostname).toLowerCase();
+  const port = String(portOf(target));
   for (const raw of noProxy.split(/[\s,]+/)) {
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;

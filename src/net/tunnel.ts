@@ -20,6 +20,9 @@ export interface TunnelRequest {
 /** A host as URLs write it, without the brackets of an IPv6 address. */
 export const bare = (host: string): string => host.replace(/^\[|\]$/g, '');
 
+/** The port a URL goes to: its own, or the scheme's (443 for https:, 80 otherwise). */
+export const portOf = (url: URL): number => Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+
 /** A --resolve rule for this host and port, like curl (a fully qualified "name." matches "name"). */
 export function resolveRuleFor(rules: readonly ResolveRule[], host: string, port: number): ResolveRule | undefined {
   const name = bare(host).toLowerCase().replace(/\.$/, '');
