@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accepts } from './ports.js';
 
 /** Ask a child process to stop (SIGTERM unless told otherwise), SIGKILL it after `graceMs`, and wait until it has exited. */
@@ -34,4 +34,27 @@ export async function waitForListening(child: ChildProcess, ports: readonly numb
     timeoutMs,
     () => `${what} did not listen on ${ports.join(', ')} within ${timeoutMs} ms: ${log()}`,
   );
+}
+
+export interface ChildOutput {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run a program with its output piped and collected until it closes; SIGKILL after `timeoutMs`. */
+export function runChild(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ChildOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

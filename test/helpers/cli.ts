@@ -5,6 +5,7 @@ import { main, type CliDeps } from '../../src/cli.js';
 import { msg, type Localized } from '../../src/i18n/index.js';
 import type { Probe, ProbeOutcome } from '../../src/model.js';
 import type { RenderedCheck } from '../../src/report/report.js';
+import { runChild } from './children.js';
 import { testSystem } from './system.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/siths-doctor.js', import.meta.url));
@@ -37,21 +38,10 @@ export interface CliRun {
 }
 
 /** Run the built tool as a child process, the way users and fleet scripts do. */
-export function runBin(args: readonly string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<CliRun> {
+export async function runBin(args: readonly string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<CliRun> {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    });
-  });
+  const run = await runChild(process.execPath, [BIN, ...args], { env: childEnv(options.env), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  return { ...run, ms: performance.now() - started };
 }
 
 class Capture extends Writable {
