@@ -18,7 +18,8 @@ import { Iso7816Card } from '../test/emulator/iso7816-card.js';
 import { SITHS_TEST_ATR, sithsTestCard } from '../test/emulator/pkcs15-image.js';
 import { VirtualCard } from '../test/emulator/vpcd-card.js';
 import { parseCertificateList, pkcs15Tool, writeOpenscConfig } from '../test/helpers/opensc.js';
-import { startPcscd, waitFor } from '../test/helpers/pcscd.js';
+import { waitFor } from '../test/helpers/children.js';
+import { startPcscd } from '../test/helpers/pcscd.js';
 import { benchStartup } from './pcsc-startup.js';
 
 interface Row {

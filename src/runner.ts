@@ -1,3 +1,4 @@
+import { durationText } from './i18n/duration.js';
 import { msg, type Localized } from './i18n/index.js';
 import { dependenciesOf, STATUSES, titleOf, type CheckResult, type Probe, type ProbeContext, type ProbeOutcome } from './model.js';
 import type { DoctorOptions } from './options.js';
@@ -245,13 +246,13 @@ async function runOne(
       { once: true },
     );
     timer = setTimeout(() => {
-      const seconds = formatSeconds(budgetMs);
-      controller.abort(new Error(`timed out after ${seconds} s`));
+      const took = durationText(budgetMs);
+      controller.abort(new Error(`timed out after ${took.en}`));
       resolve({
         status: 'error',
         summary: msg(
-          `Kontrollen avbröts efter ${seconds} s utan svar.`,
-          `The check was stopped after ${seconds} s without an answer.`,
+          `Kontrollen avbröts efter ${took.sv} utan svar.`,
+          `The check was stopped after ${took.en} without an answer.`,
         ),
         advice: msg('Något svarade inte i tid. Kör igen; om det upprepas, kontakta IT.', 'Something did not answer in time. Run again; if it repeats, contact IT.'),
         agentHint: msg(
@@ -301,8 +302,4 @@ function crashed(err: unknown, verbose: boolean): ProbeOutcome {
     ),
     details,
   };
-}
-
-function formatSeconds(ms: number): string {
-  return (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1);
 }

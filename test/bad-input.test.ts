@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { msg } from '../src/i18n/index.js';
-import type { Probe, ProbeOutcome } from '../src/model.js';
-import { runMain } from './helpers/cli.js';
+import { runMain, testProbe } from './helpers/cli.js';
 
-function probe(id: string, status: ProbeOutcome['status'], extra: Partial<Probe> = {}): Probe {
-  return {
-    id,
-    title: msg(`Titel ${id}`, `Title ${id}`),
-    description: msg(`Kontrollerar ${id}`, `Checks ${id}`),
-    run: async () => ({ status, summary: msg(`${id} sv`, `${id} en`) }),
-    ...extra,
-  };
-}
-
-const reader = probe('reader', 'pass');
-const card = probe('card', 'pass', { dependsOn: ['reader'] });
-const proxy = probe('proxy', 'pass');
-const idpTls = probe('idp-tls', 'pass', { dependsOn: ['proxy'], network: true });
+const reader = testProbe('reader', 'pass');
+const card = testProbe('card', 'pass', { dependsOn: ['reader'] });
+const proxy = testProbe('proxy', 'pass');
+const idpTls = testProbe('idp-tls', 'pass', { dependsOn: ['proxy'], network: true });
 
 describe('bad input on the command line', () => {
   it('help for a command that does not exist is exit 2 naming it', async () => {
@@ -60,7 +48,7 @@ describe('a run where nothing was checked', () => {
   });
 
   it('still fails when a prerequisite failed, and passes when what was asked passed', async () => {
-    const broken = probe('reader', 'fail');
+    const broken = testProbe('reader', 'fail');
     expect((await runMain(['check', 'card'], [broken, card])).code).toBe(1);
     expect((await runMain(['check', 'card'], [broken, card])).stdout).toContain('Result: FAILED');
     expect((await runMain(['check', 'card'], [reader, card])).code).toBe(0);

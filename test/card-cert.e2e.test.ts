@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { INS } from '../src/card/apdu.js';
 import { Iso7816Card } from './emulator/iso7816-card.js';
 import { cardWithoutPkcs15, NATIONAL_ID_CARD, SITHS_TEST_ATR, sithsTestCard } from './emulator/pkcs15-image.js';
 import type { VirtualCard } from './emulator/vpcd-card.js';
-import { CardBench } from './helpers/card-bench.js';
+import { useCardBench } from './helpers/card-bench.js';
 import { runBin, type JsonCheck as Check } from './helpers/cli.js';
 import { PCSC_PREREQUISITES } from './helpers/pcscd.js';
 import { testPki } from './helpers/pki.js';
@@ -13,27 +13,21 @@ const READ_ONLY = new Set<number>(Object.values(INS));
 
 
 describeWith('siths-doctor check card-cert with the emulated SITHS TEST card in the virtual reader', PCSC_PREREQUISITES, () => {
-  let bench: CardBench;
+  const bench = useCardBench();
   const pki = () => testPki();
-  beforeAll(async () => {
-    bench = await CardBench.start();
-  });
-  afterAll(async () => {
-    await bench?.stop();
-  });
 
   async function withCard<T>(holder: { name: string; label: string }[] | undefined, body: (card: VirtualCard) => Promise<T>): Promise<T> {
     const image = sithsTestCard(holder ? { holder } : {});
-    const card = await bench.insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(image.mf) });
+    const card = await bench().insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(image.mf) });
     try {
       return await body(card);
     } finally {
-      if (card.inserted) await bench.remove(card);
+      if (card.inserted) await bench().remove(card);
     }
   }
 
   async function cardCert(args: string[] = []): Promise<{ code: number | null; check: Check; stdout: string }> {
-    const run = await runBin(['check', 'card-cert', '--format', 'json', '--timeout', '5000', ...args], { env: bench.env });
+    const run = await runBin(['check', 'card-cert', '--format', 'json', '--timeout', '5000', ...args], { env: bench().env });
     const check = (JSON.parse(run.stdout) as { checks: Check[] }).checks.find((c) => c.id === 'card-cert')!;
     return { code: run.code, check, stdout: run.stdout };
   }
@@ -94,7 +88,7 @@ describeWith('siths-doctor check card-cert with the emulated SITHS TEST card in 
   });
 
   it('says the layout is not supported, with the ATR, for a card without PKCS#15', async () => {
-    const card = await bench.insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(cardWithoutPkcs15()) });
+    const card = await bench().insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(cardWithoutPkcs15()) });
     try {
       const { code, check } = await cardCert(['--lang', 'sv']);
       expect(code).toBe(1);
@@ -102,7 +96,7 @@ describeWith('siths-doctor check card-cert with the emulated SITHS TEST card in 
       expect(check.summary).toBe('Kortet har ingen PKCS#15-applikation, så siths-doctor kan inte läsa dess certifikat (ATR 3B 7F 96 00 00 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00).');
       expect(check.details).toMatchObject({ readError: 'layout-not-supported' });
     } finally {
-      await bench.remove(card);
+      await bench().remove(card);
     }
   });
 
@@ -120,9 +114,9 @@ describeWith('siths-doctor check card-cert with the emulated SITHS TEST card in 
   });
 
   it('another card from the wallet with the same chip: card names the chip and passes, card-cert fails "not a SITHS card"', async () => {
-    const card = await bench.insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(sithsTestCard(NATIONAL_ID_CARD).mf) });
+    const card = await bench().insert({ atr: SITHS_TEST_ATR, applet: new Iso7816Card(sithsTestCard(NATIONAL_ID_CARD).mf) });
     try {
-      const run = await runBin(['check', 'card', 'card-cert', '--format', 'json', '--timeout', '5000'], { env: bench.env });
+      const run = await runBin(['check', 'card', 'card-cert', '--format', 'json', '--timeout', '5000'], { env: bench().env });
       const checks = (JSON.parse(run.stdout) as { checks: Check[] }).checks;
       const cardCheck = checks.find((c) => c.id === 'card')!;
       const certCheck = checks.find((c) => c.id === 'card-cert')!;
@@ -135,20 +129,20 @@ describeWith('siths-doctor check card-cert with the emulated SITHS TEST card in 
       );
       expect(run.code).toBe(1);
     } finally {
-      await bench.remove(card);
+      await bench().remove(card);
     }
   });
 
   it("a bank card in the reader is named from pcsc-tools' smartcard_list.txt, not called unknown", async () => {
     // A real Swedbank Visa ATR as listed in smartcard_list.txt (pcsc-tools, installed by .ci/run).
-    const card = await bench.insert({ atr: Buffer.from('3B6700007C2040342B9000', 'hex'), applet: new Iso7816Card(cardWithoutPkcs15()) });
+    const card = await bench().insert({ atr: Buffer.from('3B6700007C2040342B9000', 'hex'), applet: new Iso7816Card(cardWithoutPkcs15()) });
     try {
-      const run = await runBin(['check', 'card', '--format', 'json', '--timeout', '5000'], { env: bench.env });
+      const run = await runBin(['check', 'card', '--format', 'json', '--timeout', '5000'], { env: bench().env });
       const cardCheck = (JSON.parse(run.stdout) as { checks: Check[] }).checks.find((c) => c.id === 'card')!;
       expect(cardCheck.status).toBe('warn');
       expect(cardCheck.summary).toContain("looks like: Swedbank Visa card (ATR 3B 67 00 00 7C 20 40 34 2B 90 00). It is not a SITHS card.");
     } finally {
-      await bench.remove(card);
+      await bench().remove(card);
     }
   });
 });

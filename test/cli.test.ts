@@ -5,18 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { msg } from '../src/i18n/index.js';
 import type { Probe, ProbeOutcome } from '../src/model.js';
 import { encodeSupportCode } from '../src/support-code.js';
-import { runBin, runMain } from './helpers/cli.js';
+import { runBin, runMain, testProbe } from './helpers/cli.js';
 import { testPki } from './helpers/pki.js';
 
-function probe(id: string, status: ProbeOutcome['status'], extra: Partial<Probe> = {}): Probe {
-  return {
-    id,
-    title: msg(`Titel ${id}`, `Title ${id}`),
-    description: msg(`Kontrollerar ${id}`, `Checks ${id}`),
-    run: async () => ({ status, summary: msg(`${id} sv`, `${id} en`), advice: msg('gör så', 'do this') }),
-    ...extra,
-  };
-}
+const probe = (id: string, status: ProbeOutcome['status'], extra: Partial<Probe> = {}): Probe => testProbe(id, status, extra, msg('gör så', 'do this'));
 
 const reader = probe('reader', 'pass');
 const card = probe('card', 'fail', { dependsOn: ['reader'] });

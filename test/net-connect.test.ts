@@ -9,7 +9,8 @@ import { MAX_CONNECT_HEAD } from '../src/net/tunnel.js';
 import { fromNetError } from '../src/tls/errors.js';
 import { judgeFailure } from '../src/tls/failure-verdict.js';
 import { testPki } from './helpers/pki.js';
-import { freePort, startRawServer, type RunningServer } from './helpers/tls-servers.js';
+import { freePort } from './helpers/ports.js';
+import { startRawServer, type RunningServer } from './helpers/tls-servers.js';
 
 /**
  * The one connector behind test-page, clock and idp-tls, at its own depth:

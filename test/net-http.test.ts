@@ -3,7 +3,8 @@ import { NetError, toNetError } from '../src/net/errors.js';
 import { explainNetError } from '../src/net/explain.js';
 import { httpRequest, type HttpRequest } from '../src/net/http.js';
 import { phaseDurations, type Timings } from '../src/net/timings.js';
-import { closedPort, startHttpsServer, startHttpServer, startSilentServer, testSite, type LoopbackServer } from './helpers/https-servers.js';
+import { startHttpsServer, startHttpServer, startSilentServer, testSite, type LoopbackServer } from './helpers/https-servers.js';
+import { freePort } from './helpers/ports.js';
 import { testPki } from './helpers/pki.js';
 
 const TIMEOUT = 1500;
@@ -109,7 +110,7 @@ describe('HTTP layer against real TLS servers on loopback', () => {
   });
 
   it('says the connection was refused, with the time it took', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const err = await failure({ ...request('/'), url: new URL(`https://test.siths.se:${port}/`), resolve: [{ host: 'test.siths.se', port, address: '127.0.0.1' }] });
     expect(err.kind).toBe('refused');
     expect(err.phase).toBe('connect');

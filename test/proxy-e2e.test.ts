@@ -7,7 +7,8 @@ import { proxyProbe } from '../src/probes/proxy.js';
 import { testPageProbe, type TestPageDetails } from '../src/probes/test-page.js';
 import { runProbes } from '../src/runner.js';
 import { runBin, type JsonCheck } from './helpers/cli.js';
-import { closedPort, startHttpServer, startHttpsServer, testSite, type LoopbackServer } from './helpers/https-servers.js';
+import { startHttpServer, startHttpsServer, testSite, type LoopbackServer } from './helpers/https-servers.js';
+import { freePort } from './helpers/ports.js';
 import { testPki } from './helpers/pki.js';
 import { describeWith } from './helpers/prereq.js';
 import { siteArgs, siteOptions } from './helpers/site.js';
@@ -118,7 +119,7 @@ describeWith('through a real forward proxy (tinyproxy)', [TINYPROXY], () => {
   });
 
   it('a proxy that cannot reach the server answers 5xx: said plainly', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const options = siteOptions(site.port, '/', { timeoutMs: TIMEOUT, proxy: open.url() });
     // The test page's name points at a closed port; tinyproxy is allowed to try any port here.
     const anyPort = await startTinyproxy();

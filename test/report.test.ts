@@ -5,6 +5,7 @@ import { personal } from '../src/personal.js';
 import { renderReport } from '../src/report/index.js';
 import { decodeSupportCode } from '../src/support-code.js';
 import { exitCodeFor, overallStatus, type RunReport } from '../src/report/report.js';
+import { runReport } from './helpers/reports.js';
 
 const results: CheckResult[] = [
   {
@@ -38,13 +39,7 @@ const results: CheckResult[] = [
   },
 ];
 
-const report: RunReport = {
-  tool: { name: 'siths-doctor', version: '9.9.9' },
-  startedAt: new Date('2026-11-26T08:00:00.000Z'),
-  durationMs: 1234.5,
-  platform: { os: 'linux', arch: 'x64', node: '20.20.2' },
-  results,
-};
+const report = runReport(results, 1234.5);
 
 const base = { showPersonalData: false, colorLevel: 0 as const, verbose: false };
 

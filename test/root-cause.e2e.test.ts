@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
 import type { RenderedReport } from '../src/report/report.js';
+import { runChild } from './helpers/children.js';
 import { BIN } from './helpers/cli.js';
 import { describeWith } from './helpers/prereq.js';
 
@@ -11,17 +11,8 @@ import { describeWith } from './helpers/prereq.js';
  */
 function runOffTheNetwork(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const userNamespace = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', [...userNamespace, '--net', process.execPath, BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LANG: 'C.UTF-8', COLUMNS: '60' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runChild('unshare', [...userNamespace, '--net', process.execPath, BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LANG: 'C.UTF-8', COLUMNS: '60' },
   });
 }
 

@@ -1,15 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { msg } from '../src/i18n/index.js';
-import type { CheckResult } from '../src/model.js';
 import { renderReport } from '../src/report/index.js';
 import type { RenderedReport } from '../src/report/report.js';
 import { findRootCauses, type CauseInput } from '../src/report/root-cause.js';
+import { recordedReport as recorded, resultsOf, runReport } from './helpers/reports.js';
 
-/** Reports of real runs (see fixtures/reports/README.md), read back as the results they came from. */
-function recorded(name: string): RenderedReport {
-  return JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8'));
-}
 const inputs = (r: RenderedReport): CauseInput[] => r.checks.map((c) => ({ id: c.id, status: c.status, details: c.details }));
 
 describe('root cause across checks, on recorded runs', () => {
@@ -75,24 +69,7 @@ describe('root cause across checks, on recorded runs', () => {
 });
 
 describe('root cause in the report', () => {
-  const recordedRun = recorded('network-down');
-  // Back to results in both languages: the recorded words serve as both.
-  const results: CheckResult[] = recordedRun.checks.map((c) => ({
-    id: c.id,
-    status: c.status,
-    title: msg(c.title, c.title),
-    summary: msg(c.summary, c.summary),
-    ...(c.advice ? { advice: msg(c.advice, c.advice) } : {}),
-    durationMs: c.durationMs,
-    details: c.details,
-  }));
-  const report = {
-    tool: { name: 'siths-doctor', version: '9.9.9' },
-    startedAt: new Date('2026-11-26T08:00:00Z'),
-    durationMs: 300,
-    platform: { os: 'linux', arch: 'x64', node: '20.20.2' },
-    results,
-  };
+  const report = runReport(resultsOf(recorded('network-down')), 300);
   const base = { showPersonalData: false, colorLevel: 0 as const, verbose: false };
 
   it('JSON keeps every check\'s own outcome and names the root cause', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './helpers/tls-servers.js';
+import { freePort } from './helpers/ports.js';
 import { phaseDurations } from '../src/net/timings.js';
 import type { CheckResult } from '../src/model.js';
 import type { DoctorOptions } from '../src/options.js';

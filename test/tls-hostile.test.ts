@@ -3,7 +3,9 @@ import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLIGHT_LIMITS } from '../src/tls/handshake-reader.js';
 import { runIdpTls } from './helpers/idp-tls-run.js';
-import { freePort, startRawServer, type RunningServer } from './helpers/tls-servers.js';
+import { freePort } from './helpers/ports.js';
+import { handshakeMessage, tlsRecord } from './helpers/tls-records.js';
+import { startRawServer, type RunningServer } from './helpers/tls-servers.js';
 
 /**
  * Servers and proxies that misbehave. Each must end in a clear outcome
@@ -15,12 +17,6 @@ const BOUND_MS = 2 * TIMEOUT_MS + 1500;
 
 const flight = readFileSync(new URL('../fixtures/tls/node-request-cert.bin', import.meta.url));
 const serverHello = flight.subarray(0, 5 + flight.readUInt16BE(3));
-
-function record(type: number, body: Buffer): Buffer {
-  const header = Buffer.from([type, 3, 3, 0, 0]);
-  header.writeUInt16BE(body.length, 3);
-  return Buffer.concat([header, body]);
-}
 
 /** Answer once the ClientHello has arrived. */
 const afterHello = (answer: (socket: net.Socket) => void) => (socket: net.Socket) => socket.once('data', () => answer(socket));
@@ -43,15 +39,14 @@ const hostile: Record<string, (socket: net.Socket) => void> = {
   truncated: afterHello((s) => s.end(flight.subarray(0, 1000))),
   hugeCertificate: afterHello((s) => {
     // A Certificate message announced at 8 MiB, then streamed for real.
-    const header = Buffer.from([11, 0x80, 0, 0]);
-    s.write(Buffer.concat([serverHello, record(22, header)]));
-    stream(s, record(22, Buffer.alloc(16_000, 0x41)), 8 * 1024 * 1024);
+    s.write(Buffer.concat([serverHello, tlsRecord(22, handshakeMessage(11, Buffer.alloc(0), 8 * 1024 * 1024))]));
+    stream(s, tlsRecord(22, Buffer.alloc(16_000, 0x41)), 8 * 1024 * 1024);
   }),
   endless: afterHello((s) => {
     // Small handshake messages of an unknown type, forever.
-    const junk = Buffer.concat(Array.from({ length: 100 }, () => Buffer.concat([Buffer.from([99, 0, 0, 150]), Buffer.alloc(150)])));
+    const junk = Buffer.concat(Array.from({ length: 100 }, () => handshakeMessage(99, Buffer.alloc(150))));
     s.write(serverHello);
-    stream(s, record(22, junk), 64 * 1024 * 1024);
+    stream(s, tlsRecord(22, junk), 64 * 1024 * 1024);
   }),
   oneBytePerSecond: afterHello((s) => {
     let at = 0;

@@ -8,6 +8,7 @@ import { cleanText } from '../src/x509/facts.js';
 import { TlsProbeError } from '../src/tls/errors.js';
 import { FLIGHT_LIMITS, ServerFlightReader, type ServerFlight } from '../src/tls/handshake-reader.js';
 import { BROWSER_CIPHER_SUITES } from '../src/tls/names.js';
+import { handshakeMessage, tlsRecord } from './helpers/tls-records.js';
 
 const FIXTURES = new URL('../fixtures/tls/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', FIXTURES), 'utf8')) as Record<
@@ -42,19 +43,6 @@ function cut(bytes: Buffer, points: readonly number[]): Buffer[] {
   }
   pieces.push(bytes.subarray(from));
   return pieces;
-}
-
-function record(type: number, body: Buffer): Buffer {
-  const header = Buffer.from([type, 3, 3, 0, 0]);
-  header.writeUInt16BE(body.length, 3);
-  return Buffer.concat([header, body]);
-}
-
-function handshakeMessage(type: number, body: Buffer, announced = body.length): Buffer {
-  const header = Buffer.alloc(4);
-  header[0] = type;
-  header.writeUIntBE(announced, 1, 3);
-  return Buffer.concat([header, body]);
 }
 
 /** The ServerHello record at the start of a recording. */
@@ -142,16 +130,16 @@ describe('handshake reader on recorded server flights', () => {
     }
     const all = Buffer.concat(payload);
     const reframed: Buffer[] = [];
-    for (let at = 0; at < all.length; at += 7) reframed.push(record(22, all.subarray(at, at + 7)));
+    for (let at = 0; at < all.length; at += 7) reframed.push(tlsRecord(22, all.subarray(at, at + 7)));
     const flight = feed([Buffer.concat(reframed)]) as ServerFlight;
     expect(flight.certificates).toEqual((feed([bytes]) as ServerFlight).certificates);
   });
 
   it('ignores a warning alert (unrecognized_name) but stops at a fatal one', () => {
-    const warning = record(21, Buffer.from([1, 112]));
+    const warning = tlsRecord(21, Buffer.from([1, 112]));
     const flight = feed([warning, recording('node-request-cert')]);
     expect(flight).not.toBeInstanceOf(TlsProbeError);
-    const fatal = feed([record(21, Buffer.from([2, 40]))]) as TlsProbeError;
+    const fatal = feed([tlsRecord(21, Buffer.from([2, 40]))]) as TlsProbeError;
     expect(fatal.kind).toBe('tls-alert');
     expect(fatal.info.alert?.name).toBe('handshake_failure');
   });
@@ -159,7 +147,7 @@ describe('handshake reader on recorded server flights', () => {
 
 describe('handshake reader bounds', () => {
   it('refuses a handshake message announced beyond the cap before receiving it', () => {
-    const header = record(22, handshakeMessage(11, Buffer.alloc(10), 8 * 1024 * 1024));
+    const header = tlsRecord(22, handshakeMessage(11, Buffer.alloc(10), 8 * 1024 * 1024));
     const result = feed([serverHelloRecord(), header]) as TlsProbeError;
     expect(result.kind).toBe('too-large');
     expect(result.info.limit).toBe(FLIGHT_LIMITS.maxHandshakeMessage);
@@ -173,7 +161,7 @@ describe('handshake reader bounds', () => {
   it('stops an endless stream of small messages at the flight cap', () => {
     const reader = new ServerFlightReader();
     reader.push(serverHelloRecord());
-    const junk = record(22, Buffer.concat(Array.from({ length: 100 }, () => handshakeMessage(99, Buffer.alloc(150)))));
+    const junk = tlsRecord(22, Buffer.concat(Array.from({ length: 100 }, () => handshakeMessage(99, Buffer.alloc(150)))));
     let error: unknown;
     try {
       for (let i = 0; i < 10_000; i++) reader.push(junk);
@@ -189,7 +177,7 @@ describe('handshake reader bounds', () => {
     const certificate = Buffer.concat([Buffer.from([0, 0, 1]), Buffer.from([0x30])]);
     const list = Buffer.concat(Array.from({ length: 40 }, () => certificate));
     const body = Buffer.concat([Buffer.from([0, (list.length >> 8) & 0xff, list.length & 0xff]), list]);
-    expect((feed([serverHelloRecord(), record(22, handshakeMessage(11, body))]) as TlsProbeError).kind).toBe('too-large');
+    expect((feed([serverHelloRecord(), tlsRecord(22, handshakeMessage(11, body))]) as TlsProbeError).kind).toBe('too-large');
   });
 
   it('says what a peer that is not TLS answered', () => {

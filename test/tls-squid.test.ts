@@ -8,7 +8,8 @@ import { runIdpTls } from './helpers/idp-tls-run.js';
 import { testPki } from './helpers/pki.js';
 import { describeWith } from './helpers/prereq.js';
 import { SQUID_PREREQUISITES, startSquid, type Squid } from './helpers/squid-proxy.js';
-import { freePort, IDP_HOST, startIdpServer, type RunningServer } from './helpers/tls-servers.js';
+import { freePort } from './helpers/ports.js';
+import { IDP_HOST, startIdpServer, type RunningServer } from './helpers/tls-servers.js';
 
 /**
  * A real intercepting proxy between the tool and the stand-in IdP: squid

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { msg } from '../src/i18n/index.js';
 import type { CheckResult } from '../src/model.js';
 import { renderReport } from '../src/report/index.js';
-import type { RenderedReport } from '../src/report/report.js';
+import { recordedReport, resultsOf, runReport } from './helpers/reports.js';
 
-const recordedRun = JSON.parse(readFileSync(new URL('../fixtures/reports/network-down.json', import.meta.url), 'utf8')) as RenderedReport;
 const longTitle: CheckResult = {
   id: 'card-cert',
   title: msg('Legitimeringscertifikatet', 'Authentication certificate'),
@@ -18,25 +16,7 @@ const longTitle: CheckResult = {
   advice: msg('Beställ ett nytt kort hos den som utfärdar SITHS-kort i din organisation.', 'Order a new card from whoever issues SITHS cards in your organisation.'),
   durationMs: 1,
 };
-const results: CheckResult[] = [
-  ...recordedRun.checks.map((c) => ({
-    id: c.id,
-    status: c.status,
-    title: msg(c.title, c.title),
-    summary: msg(c.summary, c.summary),
-    ...(c.advice ? { advice: msg(c.advice, c.advice) } : {}),
-    durationMs: c.durationMs,
-    details: c.details,
-  })),
-  longTitle,
-];
-const report = {
-  tool: { name: 'siths-doctor', version: '9.9.9' },
-  startedAt: new Date('2026-11-26T08:00:00Z'),
-  durationMs: 300,
-  platform: { os: 'linux', arch: 'x64', node: '20.20.2' },
-  results,
-};
+const report = runReport([...resultsOf(recordedReport('network-down')), longTitle], 300);
 
 describe('text wrapped to the terminal', () => {
   for (const lang of ['sv', 'en'] as const) {

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { inIpv4Cidr } from './ipv4.js';
+import { bare, portOf } from './tunnel.js';
 
 /**
  * One entry of a Windows bypass list (ProxyOverride, the WinHTTP bypass
@@ -10,7 +12,7 @@ import { isIP } from 'node:net';
 export function bypassEntryMatches(raw: string, target: URL): boolean {
   let entry = raw.trim().toLowerCase();
   if (!entry) return false;
-  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = bare(target.hostname).toLowerCase();
   if (entry === '<local>') return !host.includes('.') && isIP(host) === 0;
   if (entry.startsWith('<')) return false; // <-loopback> and the like remove rules, they add none
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(entry);
@@ -18,15 +20,14 @@ export function bypassEntryMatches(raw: string, target: URL): boolean {
     if (`${scheme[1]}:` !== target.protocol) return false;
     entry = entry.slice(scheme[0].length);
   }
-  if (entry.includes('/')) return isIP(host) === 4 && inIpv4Range(host, entry);
+  if (entry.includes('/')) return inIpv4Cidr(host, entry);
   let pattern = entry;
   const port = /^([^:\]]+|\[[^\]]+\]):(\d+)$/.exec(entry);
   if (port) {
-    const targetPort = target.port || (target.protocol === 'https:' ? '443' : '80');
-    if (port[2] !== targetPort) return false;
+    if (port[2] !== String(portOf(target))) return false;
     pattern = port[1]!;
   }
-  pattern = pattern.replace(/^\[|\]$/g, '');
+  pattern = bare(pattern);
   const regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`);
   return regex.test(host);
 }
@@ -37,17 +38,4 @@ export function bypassListMatches(entries: readonly string[], target: URL): bool
 
 function escapeRegex(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** "169.254/16" or "10.0.0.0/8": missing octets are zero, as macOS writes them. */
-function inIpv4Range(address: string, range: string): boolean {
-  const [base = '', bitsText = ''] = range.split('/');
-  const bits = Number(bitsText);
-  const octets = base.split('.');
-  if (!/^\d+$/.test(bitsText) || bits > 32 || octets.length > 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) return false;
-  while (octets.length < 4) octets.push('0');
-  const toInt = (parts: readonly string[]) => parts.reduce((n, part) => n * 256 + Number(part), 0);
-  const mask = bits === 0 ? 0 : 2 ** 32 - 2 ** (32 - bits);
-  const and = (n: number) => Number(BigInt(n) & BigInt(mask));
-  return and(toInt(address.split('.'))) === and(toInt(octets));
 }

@@ -1,11 +1,12 @@
 import { systemLookup } from './lookup.js';
 import net, { isIP, type Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
+import { duration } from '../i18n/duration.js';
 import type { ResolveRule } from '../options.js';
 import { NetError, toNetError, type NetErrorInfo } from './errors.js';
 import { runPhase, type PhaseEndings, type PhaseLimits } from './limits.js';
 import type { Phase, PhaseClock } from './timings.js';
-import { authorityOf, bare, openTunnel, resolveRuleFor } from './tunnel.js';
+import { authorityOf, bare, openTunnel, portOf, resolveRuleFor } from './tunnel.js';
 
 /** Where to connect and how: the one connector behind the HTTP layer (src/net/http.ts) and idp-tls (src/tls/read-presented.ts). */
 export interface ConnectionPlan {
@@ -58,7 +59,7 @@ export interface OpenedConnection {
 export async function openConnection(plan: ConnectionPlan): Promise<OpenedConnection> {
   const via = plan.proxy;
   const hop = via
-    ? { host: bare(via.hostname), port: Number(via.port) || (via.protocol === 'https:' ? 443 : 80), atProxy: true }
+    ? { host: bare(via.hostname), port: portOf(via), atProxy: true }
     : { host: bare(plan.host), port: plan.port, atProxy: false };
   const info: NetErrorInfo = hop;
 
@@ -88,7 +89,7 @@ export async function openConnection(plan: ConnectionPlan): Promise<OpenedConnec
 
 function endings(phase: Phase, info: NetErrorInfo): PhaseEndings {
   return {
-    timeout: (limitMs) => new NetError('timeout', phase, { ...info, limitMs }, `no answer within ${limitMs} ms`),
+    timeout: (limitMs) => new NetError('timeout', phase, { ...info, limitMs }, `no answer within ${duration(limitMs, 'en')}`),
     aborted: () => new NetError('aborted', phase, info, 'aborted'),
   };
 }

@@ -1,3 +1,4 @@
+import { durationText } from '../i18n/duration.js';
 import { msg, type Localized } from '../i18n/index.js';
 import type { NetError } from './errors.js';
 import type { Phase } from './timings.js';
@@ -64,11 +65,11 @@ export function explainNetError(err: NetError, ctx: ExplainContext): Explanation
         advice: ASK_IT_NETWORK,
       };
     case 'timeout': {
-      const seconds = formatSeconds(ctx.timeoutMs);
+      const limit = durationText(ctx.timeoutMs);
       return {
         cause: msg(
-          `${cap(where.sv)} svarade inte inom ${seconds} s (${PHASE_NAME[err.phase].sv})`,
-          `${cap(where.en)} did not answer within ${seconds} s (${PHASE_NAME[err.phase].en})`,
+          `${cap(where.sv)} svarade inte inom ${limit.sv} (${PHASE_NAME[err.phase].sv})`,
+          `${cap(where.en)} did not answer within ${limit.en} (${PHASE_NAME[err.phase].en})`,
         ),
         advice: msg(
           'Anslutningen är för långsam eller stoppas i tysthet på vägen. Försök igen; om det upprepas, be IT kontrollera brandvägg och proxy.',
@@ -213,8 +214,4 @@ function explainProxyRefused(err: NetError): Explanation {
 
 function cap(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-export function formatSeconds(ms: number): string {
-  return (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1);
 }

@@ -5,7 +5,7 @@ import { openConnection, type PeerTls } from './connect.js';
 import { NetError, toNetError } from './errors.js';
 import { PhaseLimits } from './limits.js';
 import { PhaseClock, type Timings } from './timings.js';
-import { proxyAuthorization, proxyAuthSchemes } from './tunnel.js';
+import { portOf, proxyAuthorization, proxyAuthSchemes } from './tunnel.js';
 
 export interface HttpRequest {
   /** Fetched with GET. */
@@ -69,7 +69,7 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const { url, timeoutMs, signal } = request;
   const clock = new PhaseClock();
   const https = url.protocol === 'https:';
-  const port = Number(url.port) || (https ? 443 : 80);
+  const port = portOf(url);
   // A plain http: page through a proxy goes the way browsers send it: the whole URL to the proxy, no tunnel.
   const forwardThroughProxy = Boolean(request.proxy) && !https;
   let opened: Awaited<ReturnType<typeof openConnection>> | undefined;

@@ -2,22 +2,17 @@ import { packageData } from '../native/sea-asset.js';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { durationText } from '../i18n/duration.js';
 import { msg, type Localized } from '../i18n/index.js';
-import type { DoctorOptions } from '../options.js';
-import type { System } from '../system.js';
 import { NetError } from './errors.js';
 import { explainNetError } from './explain.js';
+import { inIpv4Net } from './ipv4.js';
 import { once, untilAborted } from './memo.js';
 import { ProxyConfigError, parseProxyUrl } from './proxy-url.js';
+import type { ProxyResolutionContext } from './proxy.js';
 import { trustedRoots } from './trust.js';
 import { locationForDisplay, type ProxyDecision, type ProxySource } from './types.js';
 
-export interface PacContext {
-  readonly options: DoctorOptions;
-  readonly system: System;
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-}
 
 /** PAC scripts are small; anything bigger is not one. */
 export const MAX_PAC_BYTES = 1024 * 1024;
@@ -31,12 +26,12 @@ export const isRemotePac = (location: string): boolean => /^https?:\/\//i.test(l
  * run and shared by every check that asks. Fetched directly, never through a
  * proxy, as browsers do; bounded by the per-operation time limit.
  */
-export function loadPac(ctx: PacContext, location: string): Promise<string> {
+export function loadPac(ctx: ProxyResolutionContext, location: string): Promise<string> {
   const work = once(ctx.system, `pac:${location}`, () => (isRemotePac(location) ? fetchPac(ctx, location) : readPacFile(ctx, location)));
   return untilAborted(work, ctx.signal);
 }
 
-async function fetchPac(ctx: PacContext, location: string): Promise<string> {
+async function fetchPac(ctx: ProxyResolutionContext, location: string): Promise<string> {
   const shown = locationForDisplay(location);
   const cannot = (why: Localized): ProxyConfigError =>
     new ProxyConfigError(
@@ -61,7 +56,7 @@ async function fetchPac(ctx: PacContext, location: string): Promise<string> {
   return response.body.toString('utf8');
 }
 
-async function readPacFile(ctx: PacContext, location: string): Promise<string> {
+async function readPacFile(ctx: ProxyResolutionContext, location: string): Promise<string> {
   const cannot = (why: Localized): ProxyConfigError =>
     new ProxyConfigError(msg(`Proxyskriptet (PAC) ${location} gick inte att läsa: ${why.sv}.`, `The proxy auto-config (PAC) script ${location} could not be read: ${why.en}.`));
   let file = location;
@@ -88,7 +83,7 @@ const timedOutScripts = new WeakMap<object, Map<string, ProxyConfigError>>();
  * access to the host), limited in time and memory. A script that throws,
  * loops or returns nonsense becomes a ProxyConfigError saying so.
  */
-export async function evaluatePac(ctx: PacContext, script: string, location: string, target: URL): Promise<string> {
+export async function evaluatePac(ctx: ProxyResolutionContext, script: string, location: string, target: URL): Promise<string> {
   // Loaded on first use: they take a noticeable part of a second to import, and most runs have no PAC script.
   // The time limit counts from here, the loading of the sandbox included, so a slow start cannot push the
   // evaluation past the check's own budget (which would end it as an unexplained "stopped after N s").
@@ -135,21 +130,21 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
       if (sandbox.unanswered()) throw new Error('interrupted');
     } catch (err) {
       const text = shortMessage(err);
-      const seconds = (limitMs / 1000).toFixed(limitMs % 1000 === 0 ? 0 : 1);
+      const limit = durationText(limitMs);
       const unanswered = sandbox.unanswered();
       if (unanswered) {
         throw remember(
           failed(
             msg(
-              `skriptets namnuppslagning (dnsResolve) av ${unanswered} fick inget svar inom ${seconds} s (DNS)`,
-              `the script's name lookup (dnsResolve) of ${unanswered} got no answer within ${seconds} s (DNS)`,
+              `skriptets namnuppslagning (dnsResolve) av ${unanswered} fick inget svar inom ${limit.sv} (DNS)`,
+              `the script's name lookup (dnsResolve) of ${unanswered} got no answer within ${limit.en} (DNS)`,
             ),
           ),
         );
       }
       if (/interrupted/i.test(text)) {
         throw remember(
-          failed(msg(`skriptet blev inte klart inom ${seconds} s (det kan loopa för evigt)`, `the script did not finish within ${seconds} s (it may loop forever)`)),
+          failed(msg(`skriptet blev inte klart inom ${limit.sv} (det kan loopa för evigt)`, `the script did not finish within ${limit.en} (it may loop forever)`)),
         );
       }
       if (/out of memory/i.test(text)) throw failed(msg('skriptet använder för mycket minne', 'the script uses too much memory'));
@@ -170,7 +165,7 @@ export async function evaluatePac(ctx: PacContext, script: string, location: str
  * connection to a public DNS server; alert() prints nothing. Calls still
  * running when the evaluation ends are waited for before the VM is freed.
  */
-function pacSandbox(ctx: PacContext, deadline: number) {
+function pacSandbox(ctx: ProxyResolutionContext, deadline: number) {
   const pending = new Set<Promise<unknown>>();
   let unanswered: string | undefined;
   // Lookups still waiting for the resolver: when time runs out, these are why.
@@ -203,7 +198,7 @@ function pacSandbox(ctx: PacContext, deadline: number) {
     isResolvable: track(async (host: unknown) => (await lookupV4(host)) !== null),
     isInNet: track(async (host: unknown, pattern: unknown, mask: unknown) => {
       const ip = await lookupV4(host);
-      return ip !== null && ipv4InNet(ip, String(pattern), String(mask));
+      return ip !== null && inIpv4Net(ip, String(pattern), String(mask));
     }),
   };
   return {
@@ -223,13 +218,6 @@ function localIpv4(): string {
     if (found) return found.address;
   }
   return '127.0.0.1';
-}
-
-function ipv4InNet(ip: string, pattern: string, mask: string): boolean {
-  if (isIP(pattern) !== 4 || isIP(mask) !== 4) return false;
-  const toInt = (a: string) => a.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-  const and = (a: number, b: number) => Number(BigInt(a) & BigInt(b));
-  return and(toInt(ip), toInt(mask)) === and(toInt(pattern), toInt(mask));
 }
 
 function shortMessage(err: unknown): string {

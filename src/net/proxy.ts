@@ -3,10 +3,12 @@ import { msg } from '../i18n/index.js';
 import type { DoctorOptions } from '../options.js';
 import type { System } from '../system.js';
 import { bypassListMatches } from './bypass.js';
+import { inIpv4Cidr } from './ipv4.js';
 import { macProxySettings, parseScutil } from './macos-proxy.js';
 import { once } from './memo.js';
 import { decisionFromPac, evaluatePac, loadPac } from './pac.js';
 import { parseProxyUrl, ProxyConfigError } from './proxy-url.js';
+import { bare, portOf } from './tunnel.js';
 import type { ProxyDecision, ProxySource } from './types.js';
 import { INTERNET_SETTINGS_KEY, serverForScheme, splitBypassList, winHttpSettings, winInetSettings, type ServerListChoice } from './windows-proxy.js';
 
@@ -155,7 +157,7 @@ function socksUnsupported(server: string, from: string): ProxyConfigError {
 
 /** Windows and macOS never send loopback addresses to a proxy. */
 function isLoopback(target: URL): boolean {
-  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = bare(target.hostname).toLowerCase();
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
@@ -166,8 +168,8 @@ function isLoopback(target: URL): boolean {
  * exactly and IPv4 CIDR ranges by prefix.
  */
 export function noProxyMatches(noProxy: string, target: URL): boolean {
-  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  const host = bare(target.hostname).toLowerCase();
+  const port = String(portOf(target));
   for (const raw of noProxy.split(/[\s,]+/)) {
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
@@ -177,20 +179,12 @@ export function noProxyMatches(noProxy: string, target: URL): boolean {
     const [, name = '', entryPort] = m;
     if (entryPort && entryPort !== port) continue;
     if (name.includes('/')) {
-      if (isIP(host) === 4 && inCidr4(host, name)) return true;
+      // curl reads only a whole address before the slash, not macOS's "169.254/16".
+      if (isIP(name.slice(0, name.indexOf('/'))) === 4 && inIpv4Cidr(host, name)) return true;
       continue;
     }
     const bare = name.replace(/^\*?\./, '');
     if (host === bare || host.endsWith(`.${bare}`)) return true;
   }
   return false;
-}
-
-function inCidr4(address: string, cidr: string): boolean {
-  const [base, bitsText] = cidr.split('/');
-  const bits = Number(bitsText);
-  if (!base || isIP(base) !== 4 || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-  const toInt = (ip: string) => ip.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return (toInt(address) & mask) === (toInt(base) & mask);
 }

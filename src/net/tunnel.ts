@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { duration } from '../i18n/duration.js';
 import type { ResolveRule } from '../options.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { NetError, printablePreview, toNetError, type NetErrorInfo } from './errors.js';
@@ -18,6 +19,9 @@ export interface TunnelRequest {
 
 /** A host as URLs write it, without the brackets of an IPv6 address. */
 export const bare = (host: string): string => host.replace(/^\[|\]$/g, '');
+
+/** The port a URL goes to: its own, or the scheme's (443 for https:, 80 otherwise). */
+export const portOf = (url: URL): number => Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
 
 /** A --resolve rule for this host and port, like curl (a fully qualified "name." matches "name"). */
 export function resolveRuleFor(rules: readonly ResolveRule[], host: string, port: number): ResolveRule | undefined {
@@ -73,7 +77,7 @@ function readAnswerHead(socket: Duplex, limits: PhaseLimits, info: NetErrorInfo)
   return runPhase(
     limits,
     {
-      timeout: (limitMs) => new NetError('timeout', 'proxyConnect', { ...info, limitMs }, `the proxy did not answer CONNECT within ${limitMs} ms`),
+      timeout: (limitMs) => new NetError('timeout', 'proxyConnect', { ...info, limitMs }, `the proxy did not answer CONNECT within ${duration(limitMs, 'en')}`),
       aborted: () => new NetError('aborted', 'proxyConnect', info, 'aborted'),
     },
     (resolve, reject) => {

@@ -1,3 +1,4 @@
+import { duration } from '../i18n/duration.js';
 import { PcscError } from './errors.js';
 import type { PcscCallOptions } from './types.js';
 
@@ -14,7 +15,7 @@ export function withLimit<T>(work: Promise<T>, options: PcscCallOptions, what: s
       reject(reason);
     };
     const onAbort = (): void => stop(new PcscError('cancelled', `${what} was cancelled`));
-    const timer = setTimeout(() => stop(new PcscError('timeout', `${what}: no answer within ${seconds(options.timeoutMs)} s`)), options.timeoutMs);
+    const timer = setTimeout(() => stop(new PcscError('timeout', `${what}: no answer within ${duration(options.timeoutMs, 'en')}`)), options.timeoutMs);
     const cleanup = (): void => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -42,8 +43,4 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     }, { once: true });
   });
-}
-
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1);
 }

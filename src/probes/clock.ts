@@ -1,3 +1,4 @@
+import { duration } from '../i18n/duration.js';
 import { msg, type Lang, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
 import { NetError } from '../net/errors.js';
@@ -43,21 +44,6 @@ export function estimateOffset(sample: ClockSample): ClockEstimate {
   const localMidMs = (sent + firstByte) / 2;
   const roundTripMs = Math.max(0, firstByte - sent);
   return { offsetMs: Date.parse(sample.date) + 500 - localMidMs, uncertaintyMs: roundTripMs / 2 + 500, localMidMs, roundTripMs };
-}
-
-/** "10 min 3 s", "2 h 5 min", "3 dygn 4 h": how far off, in words a caller can read aloud. */
-export function humanDuration(ms: number, lang: Lang): string {
-  const total = Math.round(Math.abs(ms) / 1000);
-  const days = Math.floor(total / 86_400);
-  const hours = Math.floor((total % 86_400) / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const secs = total % 60;
-  const day = lang === 'sv' ? 'dygn' : days === 1 ? 'day' : 'days';
-  if (days > 0) return `${days} ${day}${hours ? ` ${hours} h` : ''}`;
-  if (hours > 0) return `${hours} h${minutes ? ` ${minutes} min` : ''}`;
-  if (minutes > 0) return `${minutes} min${secs ? ` ${secs} s` : ''}`;
-  const tenths = Math.abs(ms) / 1000;
-  return `${new Intl.NumberFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { maximumFractionDigits: 1 }).format(tenths)} s`;
 }
 
 export const clockProbe: Probe<ClockDetails> = {
@@ -131,7 +117,7 @@ function judge(sample: ClockSample, source: 'test-page' | 'own-request'): ProbeO
     ),
   ];
   const off = Math.abs(estimate.offsetMs) / 1000;
-  const how = (lang: Lang): string => humanDuration(estimate.offsetMs, lang);
+  const how = (lang: Lang): string => duration(estimate.offsetMs, lang);
   const direction: Localized = estimate.offsetMs > 0 ? msg('efter', 'behind') : msg('före', 'ahead of');
   if (off <= CLOCK_WARN_SECONDS) {
     return {

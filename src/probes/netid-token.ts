@@ -1,3 +1,4 @@
+import { durationText } from '../i18n/duration.js';
 import { msg, same, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeOutcome } from '../model.js';
 import { tokenOutcome, type NetidTokenDetails } from '../netid/token-outcome.js';
@@ -71,11 +72,11 @@ function failureOutcome(library: string, inspection: Exclude<Pkcs11Inspection, {
         details: { library, stage: inspection.stage, error: inspection.message },
       };
     case 'timed-out': {
-      const seconds = (inspection.timeoutMs / 1000).toFixed(inspection.timeoutMs % 1000 === 0 ? 0 : 1);
+      const limit = durationText(inspection.timeoutMs);
       const where = inspection.stage ? msg(` (den fastnade i ${inspection.stage})`, ` (it was stuck in ${inspection.stage})`) : msg('', '');
       return {
         status: 'error',
-        summary: msg(`${who.sv} svarade inte inom ${seconds} s${where.sv}.`, `${who.en} did not answer within ${seconds} s${where.en}.`),
+        summary: msg(`${who.sv} svarade inte inom ${limit.sv}${where.sv}.`, `${who.en} did not answer within ${limit.en}${where.en}.`),
         advice: restartFirst('Starta om datorn och kör igen. Hänger det igen:', 'Restart the computer and run again. If it hangs again:'),
         details: { library, timedOut: true, ...(inspection.stage ? { stage: inspection.stage } : {}) },
       };

@@ -1,3 +1,4 @@
+import { duration } from '../i18n/duration.js';
 import { msg, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeContext, ProbeOutcome } from '../model.js';
 import type { PeerTls } from '../net/connect.js';
@@ -8,7 +9,6 @@ import { ProxyConfigError } from '../net/proxy.js';
 import { phaseDurations, type Phase, type Timings } from '../net/timings.js';
 import { TrustConfigError } from '../net/trust.js';
 import { proxyForDisplay } from '../net/types.js';
-import { seconds } from '../report/words.js';
 import { proxyProbe } from './proxy.js';
 
 /** Browsers follow about 20; a login page that needs more than 5 is broken. */
@@ -139,7 +139,7 @@ function answered(ctx: ProbeContext, start: URL, exchange: PageExchange, hops: r
   };
   // The time the whole way took, redirects included.
   const totalMs = hops.reduce((n, hop) => n + hop.timings.totalMs, 0);
-  const took = (lang: 'sv' | 'en') => seconds(totalMs, lang);
+  const took = (lang: 'sv' | 'en') => duration(totalMs, lang);
   const redirects = hops.length - 1;
   const after = redirects > 0 ? msg(`, efter ${redirects} omdirigering${redirects === 1 ? '' : 'ar'}`, `, after ${redirects} redirect${redirects === 1 ? '' : 's'}`) : msg('', '');
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;

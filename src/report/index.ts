@@ -4,18 +4,13 @@ import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderPrometheus } from './prometheus.js';
 import { renderable, type RunReport } from './report.js';
-import { renderText } from './text.js';
+import { renderText, type TextStyle } from './text.js';
 
-export interface RenderOptions {
+/** How to render: the format and language, and for text the style (colours, notes, width). */
+export interface RenderOptions extends TextStyle {
   readonly format: Format;
   readonly lang: Lang;
   readonly showPersonalData: boolean;
-  readonly colorLevel: 0 | 1 | 2 | 3;
-  readonly verbose: boolean;
-  /** Text: show the evidence lines (notes) without --verbose, for commands whose point is the evidence (`tls`). */
-  readonly showNotes?: boolean;
-  /** Text: the terminal's width, to wrap at; undefined leaves lines whole (files, pipes). */
-  readonly width?: number;
 }
 
 /** Every report leaves the program through here: one language, redacted, formatted. */

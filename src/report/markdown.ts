@@ -1,7 +1,8 @@
+import { duration } from '../i18n/duration.js';
 import type { Status } from '../model.js';
 import type { RenderedReport } from './report.js';
 import { actionsOf } from './actions.js';
-import { becauseOf, countsPhrase, OVERALL, seconds, STATUS_WORD, WORDS } from './words.js';
+import { becauseOf, countsPhrase, OVERALL, STATUS_WORD, WORDS } from './words.js';
 
 const EMOJI: Record<Status, string> = {
   pass: '✅',
@@ -26,7 +27,7 @@ export function renderMarkdown(report: RenderedReport): string {
   lines.push(
     `**${w.result}:** ${EMOJI[report.summary.status]} ${OVERALL[report.summary.status][lang]}${counts ? ` (${counts})` : ''}  `,
     `**${w.supportCode}:** \`${report.summary.supportCode}\`  `,
-    `**${w.ran}:** ${report.startedAt} · ${seconds(report.durationMs, lang)} · ${report.platform.os} ${report.platform.arch} · Node ${report.platform.node} · siths-doctor ${report.tool.version}`,
+    `**${w.ran}:** ${report.startedAt} · ${duration(report.durationMs, lang)} · ${report.platform.os} ${report.platform.arch} · Node ${report.platform.node} · siths-doctor ${report.tool.version}`,
     '',
   );
   if (report.checks.length === 0) {

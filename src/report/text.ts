@@ -1,15 +1,16 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { duration } from '../i18n/duration.js';
 import type { Status } from '../model.js';
 import type { RenderedCheck, RenderedReport, SummaryStatus } from './report.js';
 import { actionsOf } from './actions.js';
-import { becauseOf, countsPhrase, OVERALL, seconds, WORDS } from './words.js';
+import { becauseOf, countsPhrase, OVERALL, WORDS } from './words.js';
 import { columns, hanging } from './wrap.js';
 
 export interface TextStyle {
   /** chalk colour level: 0 = no ANSI codes at all. */
   readonly colorLevel: 0 | 1 | 2 | 3;
   readonly verbose: boolean;
-  /** Evidence lines without the structured details. */
+  /** Show the evidence lines (notes, without the structured details) even without --verbose, for commands whose point is the evidence (`tls`). */
   readonly showNotes?: boolean;
   /** The terminal's width in columns; undefined (a file, a pipe) leaves lines unwrapped. */
   readonly width?: number;
@@ -90,7 +91,7 @@ export function renderText(report: RenderedReport, style: TextStyle): string {
   lines.push(
     ...hanging(
       '',
-      `${w.result}: ${paint(chalk, overall, chalk.bold(OVERALL[overall][report.lang]))}${counts ? ` (${counts})` : ''}, ${seconds(report.durationMs, report.lang)}`,
+      `${w.result}: ${paint(chalk, overall, chalk.bold(OVERALL[overall][report.lang]))}${counts ? ` (${counts})` : ''}, ${duration(report.durationMs, report.lang)}`,
       2,
       width,
     ),

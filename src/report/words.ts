@@ -89,11 +89,3 @@ export function countsPhrase(report: RenderedReport): string {
     });
   return parts.join(', ');
 }
-
-export function seconds(ms: number, lang: Lang): string {
-  const value = new Intl.NumberFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(ms / 1000);
-  return `${value} s`;
-}

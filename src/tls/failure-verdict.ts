@@ -1,6 +1,7 @@
+import { durationText } from '../i18n/duration.js';
 import { msg, type Localized } from '../i18n/index.js';
 import type { TlsProbeError } from './errors.js';
-import { bypassName, seconds } from './wording.js';
+import { bypassName } from './wording.js';
 
 export interface FailureJudgement {
   readonly status: 'fail' | 'error';
@@ -148,13 +149,13 @@ export function judgeFailure(host: string, port: number, err: TlsProbeError): Fa
 }
 
 function timedOut(err: TlsProbeError, host: string, endpoint: string, atProxy: boolean, askToAllow: Localized, checkProxySetting: Localized): FailureJudgement {
-  const s = seconds(err.info.limitMs ?? 0);
+  const s = durationText(err.info.limitMs ?? 0);
   const bytes = err.info.bytesRead ?? 0;
   switch (err.phase) {
     case 'dns':
       return {
         status: 'fail',
-        summary: msg(`Namnuppslagningen av ${atProxy ? endpoint : host} tog mer än ${s} s.`, `Looking up ${atProxy ? endpoint : host} took more than ${s} s.`),
+        summary: msg(`Namnuppslagningen av ${atProxy ? endpoint : host} tog mer än ${s.sv}.`, `Looking up ${atProxy ? endpoint : host} took more than ${s.en}.`),
         advice: msg('Namnuppslagningen (DNS) svarar inte. Kontrollera nätanslutningen eller be IT kontrollera DNS.', 'Name lookup (DNS) does not answer. Check the network connection or ask IT to check DNS.'),
       };
     case 'connect':
@@ -162,16 +163,16 @@ function timedOut(err: TlsProbeError, host: string, endpoint: string, atProxy: b
       return {
         status: 'fail',
         summary: atProxy
-          ? msg(`Proxyn ${endpoint} svarade inte inom ${s} s.`, `The proxy ${endpoint} did not answer within ${s} s.`)
-          : msg(`Inget svar från ${endpoint} inom ${s} s.`, `No answer from ${endpoint} within ${s} s.`),
+          ? msg(`Proxyn ${endpoint} svarade inte inom ${s.sv}.`, `The proxy ${endpoint} did not answer within ${s.en}.`)
+          : msg(`Inget svar från ${endpoint} inom ${s.sv}.`, `No answer from ${endpoint} within ${s.en}.`),
         advice: atProxy ? checkProxySetting : askToAllow,
       };
     case 'handshake':
       return {
         status: 'fail',
         summary: msg(
-          `${endpoint} tog emot anslutningen men slutförde inte TLS-hälsningen inom ${s} s (${bytes} byte mottagna).`,
-          `${endpoint} accepted the connection but did not complete the TLS greeting within ${s} s (${bytes} bytes received).`,
+          `${endpoint} tog emot anslutningen men slutförde inte TLS-hälsningen inom ${s.sv} (${bytes} byte mottagna).`,
+          `${endpoint} accepted the connection but did not complete the TLS greeting within ${s.en} (${bytes} bytes received).`,
         ),
         advice: msg(
           `Något på vägen håller anslutningen öppen utan att svara, ofta en brandvägg eller proxy. Be IT att släppa igenom ${bypassName(host)}.`,

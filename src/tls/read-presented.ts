@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { TLSSocket, DetailedPeerCertificate } from 'node:tls';
+import { duration } from '../i18n/duration.js';
 import { openConnection, type OpenedConnection } from '../net/connect.js';
 import { NetError, toNetError } from '../net/errors.js';
 import { PhaseLimits, runPhase } from '../net/limits.js';
@@ -96,7 +97,7 @@ function readServerFlight(socket: Duplex, hello: Buffer, limits: PhaseLimits, ho
     limits,
     {
       timeout: (limitMs) =>
-        new TlsProbeError('timeout', 'handshake', `${endpoint} did not finish its TLS greeting within ${limitMs} ms (${reader.bytesRead} bytes received)`, {
+        new TlsProbeError('timeout', 'handshake', `${endpoint} did not finish its TLS greeting within ${duration(limitMs, 'en')} (${reader.bytesRead} bytes received)`, {
           at: 'target',
           endpoint,
           limitMs,

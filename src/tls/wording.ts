@@ -14,11 +14,6 @@ export function shortName(displayName: string): string {
   return o && !cn.includes(o) ? `${cn} (${o})` : cn;
 }
 
-export function seconds(ms: number): string {
-  const s = ms / 1000;
-  return Number.isInteger(s) ? String(s) : s.toFixed(1);
-}
-
 export function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }

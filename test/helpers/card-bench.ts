@@ -1,14 +1,16 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Pcsc, CardPresence } from '../../src/pcsc/types.js';
 import type { System } from '../../src/system.js';
 import type { CardApplet } from '../emulator/vpcd-card.js';
 import { VirtualCard } from '../emulator/vpcd-card.js';
-import { startPcscd, waitFor, type PrivatePcscd } from './pcscd.js';
+import { waitFor } from './children.js';
+import { startPcscd, type PrivatePcscd } from './pcscd.js';
 import { testPcsc, testSystem } from './system.js';
 
 /**
  * A private pcscd with vpcd's two virtual readers, the real PC/SC adapter
- * pointed at it, and emulated cards to put in. One per test file; stop it
- * in afterAll.
+ * pointed at it, and emulated cards to put in. One per test file: `useCardBench()`
+ * starts it before the file's tests and stops it after them.
  */
 export class CardBench {
   private readonly cards = new Set<VirtualCard>();
@@ -78,4 +80,16 @@ export class CardBench {
     await this.pcsc.close();
     await this.pcscd.stop();
   }
+}
+
+/** A CardBench for the tests of the enclosing describe block: started before them, stopped after. */
+export function useCardBench(): () => CardBench {
+  let bench: CardBench | undefined;
+  beforeAll(async () => {
+    bench = await CardBench.start();
+  });
+  afterAll(async () => {
+    await bench?.stop();
+  });
+  return () => bench!;
 }

@@ -2,11 +2,33 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { main, type CliDeps } from '../../src/cli.js';
-import type { Probe } from '../../src/model.js';
+import { msg, type Localized } from '../../src/i18n/index.js';
+import type { Probe, ProbeOutcome } from '../../src/model.js';
 import type { RenderedCheck } from '../../src/report/report.js';
+import { runChild } from './children.js';
 import { testSystem } from './system.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/siths-doctor.js', import.meta.url));
+
+/** A probe of the test: "Titel <id>" / "Title <id>", answering `status` with "<id> sv" / "<id> en", and `advice` when given. */
+export function testProbe(id: string, status: ProbeOutcome['status'], extra: Partial<Probe> = {}, advice?: Localized): Probe {
+  return {
+    id,
+    title: msg(`Titel ${id}`, `Title ${id}`),
+    description: msg(`Kontrollerar ${id}`, `Checks ${id}`),
+    run: async () => ({ status, summary: msg(`${id} sv`, `${id} en`), ...(advice ? { advice } : {}) }),
+    ...extra,
+  };
+}
+
+/** The environment of a child run of the tool: PATH, HOME and a UTF-8 locale, then `extra` (an undefined value removes a variable). */
+function childEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...extra })) {
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
 
 export interface CliRun {
   code: number | null;
@@ -16,25 +38,10 @@ export interface CliRun {
 }
 
 /** Run the built tool as a child process, the way users and fleet scripts do. */
-export function runBin(args: readonly string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<CliRun> {
+export async function runBin(args: readonly string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<CliRun> {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...options.env })) {
-      if (v !== undefined) env[k] = v;
-    }
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    });
-  });
+  const run = await runChild(process.execPath, [BIN, ...args], { env: childEnv(options.env), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  return { ...run, ms: performance.now() - started };
 }
 
 class Capture extends Writable {
@@ -91,11 +98,7 @@ export interface LiveRun {
 }
 
 export function startBin(args: readonly string[], options: { env?: Record<string, string | undefined> } = {}): LiveRun {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...options.env })) {
-    if (v !== undefined) env[k] = v;
-  }
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   let partial = '';

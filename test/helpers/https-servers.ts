@@ -77,13 +77,6 @@ export function startSilentServer(): Promise<LoopbackServer> {
   return listen(net.createServer(() => undefined), new Set(), []);
 }
 
-/** A port on loopback where nothing listens (taken from the OS, then released). */
-export async function closedPort(): Promise<number> {
-  const server = await listen(net.createServer(), new Set(), []);
-  await server.close();
-  return server.port;
-}
-
 const PAGE = '<!doctype html><title>SITHS testsida (TEST)</title><p>TEST</p>';
 
 /**

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Prerequisite } from './prereq.js';
-import { freePort } from './tls-servers.js';
+import { stopChild, waitForListening } from './children.js';
+import { freePort } from './ports.js';
 
 export const MITMPROXY_PREREQUISITES: readonly Prerequisite[] = [{ need: 'mitmdump', debianPackage: 'mitmproxy' }];
 
@@ -37,40 +37,10 @@ export async function startMitmproxy(options: { askForClientCertificate: boolean
   const caFile = path.join(confdir, 'mitmproxy-ca-cert.pem');
   const stop = (): Promise<void> => stopChild(child).then(() => rmSync(confdir, { recursive: true, force: true }));
   try {
-    await waitForPort(port, child, 30_000);
+    await waitForListening(child, [port], 'mitmdump', 30_000);
   } catch (err) {
     await stop();
     throw new Error(`mitmdump did not start: ${(err as Error).message}\n${output}`);
   }
   return { port, caFile, caPem: () => readFileSync(caFile, 'utf8'), log: () => output, stop };
-}
-
-async function waitForPort(port: number, child: ChildProcess, limitMs: number): Promise<void> {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mitmdump exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`port ${port} not listening after ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

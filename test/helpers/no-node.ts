@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runChild, type ChildOutput } from './children.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -30,11 +30,7 @@ export function nodeBinaries(): string[] {
   return [...found].sort();
 }
 
-export interface NoNodeRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type NoNodeRun = ChildOutput;
 
 /**
  * Runs `program args` where no node exists: in a private mount namespace
@@ -48,20 +44,8 @@ export function runWithoutNode(program: string, args: readonly string[], env: Re
   const mounts = nodeBinaries().map((b) => `mount --bind '${empty}' '${b}' || exit 97`);
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   const script = `${mounts.join('; ')}; exec env -i "$@"`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...assignments, program, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  return runChild('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...assignments, program, ...args], {
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+    timeoutMs,
   });
 }

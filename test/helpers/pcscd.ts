@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { stopChild, waitFor } from './children.js';
 import type { Prerequisite } from './prereq.js';
 
 /** What the PC/SC end-to-end suites need installed (and root, for the private mount namespace). */
@@ -65,7 +66,6 @@ export async function startPcscd(options: { friendlyName?: string } = {}): Promi
   });
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (log = (log + d).slice(-20_000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const socket = path.join(runDir, 'pcscd.comm');
 
   const daemon: PrivatePcscd = {
@@ -79,7 +79,7 @@ export async function startPcscd(options: { friendlyName?: string } = {}): Promi
       return child.exitCode === null && child.signalCode === null;
     },
     async stop(stopOptions = {}) {
-      await stopChild(child, exited, stopOptions.signal ?? 'SIGTERM');
+      await stopChild(child, stopOptions.signal ?? 'SIGTERM');
       if (!stopOptions.keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -90,14 +90,6 @@ export async function startPcscd(options: { friendlyName?: string } = {}): Promi
     throw err;
   }
   return daemon;
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<void>, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(signal);
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(killer);
 }
 
 /** Two consecutive free TCP ports (vpcd takes port and port + 1). */
@@ -133,12 +125,4 @@ function isListening(port: number): boolean {
     if (text.split('\n').some((line) => new RegExp(`^\\s*\\d+: [0-9A-F]+:${hex} [0-9A-F]+:[0-9A-F]+ 0A `).test(line))) return true;
   }
   return false;
-}
-
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, message: () => string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(message());
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

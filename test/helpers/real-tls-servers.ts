@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { stopChild, waitForListening } from './children.js';
+import { freePort } from './ports.js';
 import type { Prerequisite } from './prereq.js';
 import type { RunningServer } from './tls-servers.js';
-import { freePort } from './tls-servers.js';
 
 export const OPENSSL_SERVER: Prerequisite = { need: 'openssl', debianPackage: 'openssl' };
 export const GNUTLS: readonly Prerequisite[] = [
@@ -21,17 +21,13 @@ async function started(child: ChildProcess, port: number, what: string): Promise
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const until = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}: ${output}`);
-    if (await accepts(port)) break;
-    if (Date.now() > until) {
-      child.kill('SIGKILL');
-      throw new Error(`${what} not listening on ${port}: ${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await waitForListening(child, [port], what, 15_000, () => output);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
-  return { port, close: () => stop(child) };
+  return { port, close: () => stopChild(child) };
 }
 
 /** `openssl s_server` on 127.0.0.1 with these extra arguments (certificate, chain, versions, client CA request). */
@@ -83,28 +79,5 @@ export function inNetworkNamespace(script: string, timeoutMs = 60_000): Promise<
       { timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024, encoding: 'utf8' },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

@@ -1,10 +1,10 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { accessSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Prerequisite } from './prereq.js';
-import { freePort } from './tls-servers.js';
+import { stopChild, waitForListening } from './children.js';
+import { freePort } from './ports.js';
 
 export const SQUID_PREREQUISITES: readonly Prerequisite[] = [
   { need: 'squid', debianPackage: 'squid-openssl' },
@@ -142,46 +142,11 @@ export async function startSquid(options: SquidOptions): Promise<Squid> {
   };
   const stop = (): Promise<void> => stopChild(child).then(() => rmSync(dir, { recursive: true, force: true }));
   try {
-    await waitForPorts(Object.values(ports), child, 15_000);
+    await waitForListening(child, Object.values(ports), 'squid', 15_000);
   } catch (err) {
     const text = log();
     await stop();
     throw new Error(`squid did not start: ${(err as Error).message}\n${text}`);
   }
   return { ports, dir, log, connectTargets, stop };
-}
-
-async function waitForPorts(ports: readonly number[], child: ChildProcess, limitMs: number): Promise<void> {
-  const until = Date.now() + limitMs;
-  for (const port of ports) {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`squid exited with ${child.exitCode}`);
-      if (await accepts(port)) break;
-      if (Date.now() > until) throw new Error(`port ${port} not listening after ${limitMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

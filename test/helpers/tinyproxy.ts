@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { closedPort } from './https-servers.js';
+import { stopChild, waitForListening } from './children.js';
+import { freePort } from './ports.js';
 import type { Prerequisite } from './prereq.js';
 
 export const TINYPROXY: Prerequisite = { need: 'tinyproxy', debianPackage: 'tinyproxy' };
@@ -34,7 +34,7 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Ti
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(options, await closedPort());
+      return await startOnce(options, await freePort());
     } catch (err) {
       lastError = err;
     }
@@ -60,9 +60,9 @@ async function startOnce(options: TinyproxyOptions, port: number): Promise<Tinyp
   const child = spawn('tinyproxy', ['-d', '-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const stop = () => stopChild(child).finally(() => rmSync(dir, { recursive: true, force: true }));
+  const stop = () => stopChild(child, 'SIGTERM', 2000).finally(() => rmSync(dir, { recursive: true, force: true }));
   try {
-    await waitForPort(port, child, () => output);
+    await waitForListening(child, [port], 'tinyproxy', 5000, () => output);
   } catch (err) {
     await stop();
     throw err;
@@ -73,33 +73,4 @@ async function startOnce(options: TinyproxyOptions, port: number): Promise<Tinyp
     log: () => output,
     stop,
   };
-}
-
-async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
-  const until = Date.now() + 5000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`tinyproxy exited with ${child.exitCode}: ${log()}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`tinyproxy did not listen on ${port} within 5 s: ${log()}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

@@ -11,18 +11,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** A port nothing listens on right now (for squid, which cannot report an ephemeral port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function tracked<T extends net.Server>(server: T): Promise<RunningServer> {
   const sockets = new Set<net.Socket>();
   server.on('connection', (socket: net.Socket) => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { isPcscError } from '../../src/pcsc/errors.js';
 import type { ReaderChange } from '../../src/pcsc/types.js';
-import { CardBench } from '../helpers/card-bench.js';
+import { useCardBench } from '../helpers/card-bench.js';
 import { runBin, startBin } from '../helpers/cli.js';
 import { PCSC_PREREQUISITES, startPcscd } from '../helpers/pcscd.js';
 import { describeWith } from '../helpers/prereq.js';
@@ -14,31 +14,25 @@ const card = () => new Iso7816Card(sithsTestCard().mf);
 const json = (line: string): Record<string, string> => JSON.parse(line) as Record<string, string>;
 
 describeWith('readers --watch and a PC/SC service that goes away', PCSC_PREREQUISITES, () => {
-  let bench: CardBench;
-  beforeAll(async () => {
-    bench = await CardBench.start();
-  });
-  afterAll(async () => {
-    await bench?.stop();
-  });
+  const bench = useCardBench();
 
   it('prints the readers, then a card inserted and removed as it happens, one JSON object per line', async () => {
-    const watch = startBin(['readers', '--watch', '--format', 'json', '--duration', '20'], { env: bench.env });
+    const watch = startBin(['readers', '--watch', '--format', 'json', '--duration', '20'], { env: bench().env });
     try {
       const first = json(await watch.waitForLine((l) => l.includes('"event":"reader"'), 10_000));
-      expect(first).toMatchObject({ event: 'reader', reader: bench.reader(0), card: 'absent' });
+      expect(first).toMatchObject({ event: 'reader', reader: bench().reader(0), card: 'absent' });
       expect(Date.parse(first.time!)).not.toBeNaN();
 
-      const virtualCard = new VirtualCard(bench.pcscd.port, { atr: SITHS_TEST_ATR, applet: card() });
+      const virtualCard = new VirtualCard(bench().pcscd.port, { atr: SITHS_TEST_ATR, applet: card() });
       const insertedAt = Date.now();
       await virtualCard.insert();
       const inserted = json(await watch.waitForLine((l) => l.includes('"card-inserted"'), 5000));
-      expect(inserted).toMatchObject({ event: 'card-inserted', reader: bench.reader(0), atr: '3B 7F 96 00 00 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00', cardType: 'Thales IDPrime 940' });
+      expect(inserted).toMatchObject({ event: 'card-inserted', reader: bench().reader(0), atr: '3B 7F 96 00 00 80 31 80 65 B0 85 59 56 FB 12 0F FE 82 90 00', cardType: 'Thales IDPrime 940' });
       // Within a second of the card going in (vpcd is polled every 400 ms); a loose bound here, the bench measures.
       expect(Date.parse(inserted.time!) - insertedAt).toBeLessThan(3000);
 
       await virtualCard.remove();
-      expect(json(await watch.waitForLine((l) => l.includes('"card-removed"'), 5000))).toMatchObject({ event: 'card-removed', reader: bench.reader(0) });
+      expect(json(await watch.waitForLine((l) => l.includes('"card-removed"'), 5000))).toMatchObject({ event: 'card-removed', reader: bench().reader(0) });
       for (const line of watch.lines.filter((l) => l !== '')) expect(() => JSON.parse(line)).not.toThrow();
     } finally {
       watch.kill('SIGINT');
@@ -47,16 +41,16 @@ describeWith('readers --watch and a PC/SC service that goes away', PCSC_PREREQUI
   });
 
   it('ends by itself after --duration with exit code 0, in Swedish text with timestamps', async () => {
-    const run = await runBin(['readers', '--watch', '--duration', '1.5', '--lang', 'sv'], { env: bench.env, timeoutMs: 20_000 });
+    const run = await runBin(['readers', '--watch', '--duration', '1.5', '--lang', 'sv'], { env: bench().env, timeoutMs: 20_000 });
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  Kortläsare ”${bench.reader(0)}”: inget kort$`));
+    expect(lines[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  Kortläsare ”${bench().reader(0)}”: inget kort$`));
     expect(lines.at(-1)).toMatch(/Bevakningen avslutad$/);
     expect(run.stderr).toContain('Avsluta med Ctrl-C');
   });
 
   it('ends cleanly on Ctrl-C', async () => {
-    const watch = startBin(['readers', '--watch'], { env: bench.env });
+    const watch = startBin(['readers', '--watch'], { env: bench().env });
     await watch.waitForLine((l) => l.includes('Card reader'), 10_000);
     watch.kill('SIGINT');
     expect(await watch.exit).toBe(0);
@@ -64,7 +58,7 @@ describeWith('readers --watch and a PC/SC service that goes away', PCSC_PREREQUI
   });
 
   it('rejects a bad --duration as a usage error', async () => {
-    const run = await runBin(['readers', '--watch', '--duration', '-3'], { env: bench.env });
+    const run = await runBin(['readers', '--watch', '--duration', '-3'], { env: bench().env });
     expect(run.code).toBe(2);
   });
 });
