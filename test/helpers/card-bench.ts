@@ -43,6 +43,9 @@ export class CardBench {
   /** Put a card in a slot and wait until the PC/SC service reports it (present, or mute). */
   async insert(options: { atr: Buffer; applet: CardApplet; slot?: 0 | 1 }): Promise<VirtualCard> {
     const slot = options.slot ?? 0;
+    // A card pulled out by the previous test may still show as present until pcscd notices; a new card
+    // put in before then is seen as that one, then removed under the reader's feet.
+    await this.waitForCard(slot, (state) => state === 'absent');
     const card = new VirtualCard(this.pcscd.port + slot, options);
     this.cards.add(card);
     await card.insert();
