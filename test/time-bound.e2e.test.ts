@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { runChild } from './helpers/children.js';
 import { BIN } from './helpers/cli.js';
 import { describeWith } from './helpers/prereq.js';
 
@@ -84,4 +86,57 @@ it('ends a run whose PAC loops forever within the deadline, not once per check',
   const proxy = JSON.parse(run.stdout).checks.find((c: { id: string }) => c.id === 'proxy');
   expect(proxy.summary).toContain('(it may loop forever)');
   expect(wallMs).toBeLessThan(timeoutMs + 1000 + 4000);
+}, 60_000);
+
+/**
+ * A loopback peer that never gets anywhere: `silent` accepts and says nothing (a proxy
+ * that swallows CONNECT), `trickle` sends one byte a second forever (a server that
+ * starts a TLS record and never finishes it).
+ */
+async function stuckPeer(kind: 'silent' | 'trickle'): Promise<{ port: number; close(): void }> {
+  const sockets = new Set<net.Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    // TLS handshake record header, then a byte a second that never completes it.
+    if (kind === 'trickle') timers.add(setInterval(() => socket.write(Buffer.from([0x16])), 1000));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close() {
+      for (const t of timers) clearInterval(t);
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
+
+it.each([
+  ['a proxy that accepts and never answers', 'silent' as const],
+  ['a server that sends one byte a second', 'trickle' as const],
+])('ends a run against %s within --timeout + 1 s, measured from outside', async (_name, kind) => {
+  // As with the looping PAC: long enough that waiting for the peer once per check cannot fit the bound.
+  const timeoutMs = 8000;
+  const peer = await stuckPeer(kind);
+  try {
+    const where =
+      kind === 'silent'
+        ? ['--proxy', `http://127.0.0.1:${peer.port}`, '--test-url', 'https://test.siths.se/', '--idp-host', 'm00-mg-local.idp.funktionstjanster.se']
+        : ['--no-proxy', '--test-url', `https://127.0.0.1:${peer.port}/`, '--idp-host', `127.0.0.1:${peer.port}`];
+    const started = performance.now();
+    const run = await runChild(process.execPath, [BIN, 'check', 'proxy', 'test-page', 'idp-tls', 'clock', ...where, '--timeout', String(timeoutMs), '--format', 'json'], {
+      env: process.env,
+      timeoutMs: 60_000,
+    });
+    const wallMs = performance.now() - started;
+    expect(run.code, run.stderr).toBe(1);
+    const checks = JSON.parse(run.stdout).checks as { id: string; status: string }[];
+    expect(checks.find((c) => c.id === 'idp-tls')?.status).not.toBe('pass');
+    expect(checks.find((c) => c.id === 'test-page')?.status).not.toBe('pass');
+    expect(wallMs).toBeLessThan(timeoutMs + 1000 + 4000);
+  } finally {
+    peer.close();
+  }
 }, 60_000);
