@@ -17,32 +17,8 @@ export type { Family } from './ca-table.js';
 /** [design, high] Efos certificates carry Försäkringskassan's CPS OID 1.2.752.146.200.3.1.0.0; its arc identifies Efos even under an unknown CA name. */
 export const EFOS_POLICY_ARC = '1.2.752.146.200.3.';
 
-/**
- * HSA-ids, as the subject serialNumber of SITHS certificates carries them:
- *  - a person or unit: the organisation's number after "SE" (ten digits), a dash and the
- *    person's part: "SE2321000016-xxxx" [design, medium];
- *  - test and service ids seen in public Inera-related code: "TSTNMT2321000156-1019" (test
- *    organisation "Nordic MedTest", issuer "SITHS Type 1 CA v1 PP"), "HSATEST2-DGQ",
- *    "T-SERVICES-SE165565594230-1110", "HSASERVICES-100S" [design, high; webcert].
- * The shape: an upper-case prefix of letters (optionally dash-joined with "SE" and digits),
- * then a dash and an alphanumeric part, or the SE form.
- */
-const HSA_ID_SOURCE = String.raw`(?:SE\d{10}|TSTNMT\d{10}|HSATEST\d*|HSASERVICES|T-SERVICES-SE\d{10,12})-[A-Za-z0-9]{1,20}`;
-export const HSA_ID = new RegExp(`^${HSA_ID_SOURCE}$`, 'i');
-
-/**
- * Every HSA-id inside free text (global): for the redaction safety net in src/personal.ts.
- * Word boundaries on both sides, so "XSE2321000016-1" or "-1019abc…" parts of longer tokens
- * are not taken for one.
- */
-export function hsaIdPattern(): RegExp {
-  return new RegExp(`(?<![A-Za-z0-9-])${HSA_ID_SOURCE}(?![A-Za-z0-9])`, 'gi');
-}
-
-/** True when the text is one HSA-id, of any of the forms above. */
-export function isHsaId(text: string): boolean {
-  return HSA_ID.test(text.trim());
-}
+/** HSA-ids of every form (person, unit, test and service); the forms are defined once, in src/personal.ts. */
+export { HSA_ID, isHsaId } from '../personal.js';
 
 /** A Swedish personal or coordination number, with or without century and separator. */
 export const PERSONAL_NUMBER = /^(?:19|20)?\d{6}[-+]?\d{4}$/;
