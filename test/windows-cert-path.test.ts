@@ -168,6 +168,21 @@ describe('windows-cert-path verdicts on partial answers', () => {
     expect(result.advice!.en).toContain('SITHS eID app is not affected');
   });
 
+  it('knows Efos certificates by the CA table, not only by the word Efos: an expired one next to a valid one warns', async () => {
+    const { judgeCertPath } = await import('../src/netid/cert-path.js');
+    // Efos CAs are named "Swedish Public Sector … CA" under the organisation Swedish Social Insurance Agency.
+    const efos = (serial: string, days: number) => ({
+      index: 0,
+      serial,
+      issuer: 'CN=Swedish Public Sector Person CA v1, O=Swedish Social Insurance Agency, C=SE',
+      notAfter: new Date(NOW.getTime() + days * 86_400_000),
+      provider: 'Microsoft Smart Card Key Storage Provider',
+    });
+    const result = judgeCertPath({ ...base, store: [efos('aa', -10), efos('bb', 100)], packages: [], certProp: { state: 'STOPPED', startType: 'DISABLED' } });
+    expect(result.status).toBe('warn');
+    expect(result.summary.en).toContain('1 expired SITHS/Efos certificate next to 1 valid one (Swedish Public Sector Person CA v1');
+  });
+
   it('without a start type, only a running CertPropSvc counts as on', async () => {
     const { judgeCertPath } = await import('../src/netid/cert-path.js');
     expect(judgeCertPath({ ...base, certProp: { state: 'STOPPED' } }).status).toBe('pass');

@@ -1,5 +1,7 @@
 import { msg, plural, type Localized } from '../i18n/index.js';
 import type { ProbeOutcome } from '../model.js';
+import { isCardIssuerName } from '../tls/card-cas.js';
+import { attributeOf } from '../tls/dn.js';
 import { keyOnCard, normalizeSerial, type StoreCertificate } from './certutil.js';
 import { citeFact, type FactId } from './facts.js';
 import type { ServiceState, StartType } from './service-state.js';
@@ -32,7 +34,6 @@ export interface CertPathDetails {
   readonly unreadable?: readonly string[];
 }
 
-const CARD_FAMILY_ISSUER = /SITHS|Efos|F.rs.kringskassan/i;
 
 /** Judge the path Edge and Chrome use for mutual TLS: store, key on the card, minidriver, certificate propagation. */
 export function judgeCertPath(input: CertPathInputs): ProbeOutcome<CertPathDetails> {
@@ -46,7 +47,7 @@ export function judgeCertPath(input: CertPathInputs): ProbeOutcome<CertPathDetai
   else {
     const store = input.store;
     details.storeCertificates = store.length;
-    const family = store.filter((c) => CARD_FAMILY_ISSUER.test(c.issuer));
+    const family = store.filter((c) => isCardIssuerName(c.issuer));
     details.cardFamilyCertificates = family.map((c) => ({
       issuer: c.issuer,
       ...(c.notAfter ? { notAfter: c.notAfter.toISOString().slice(0, 10) } : {}),
@@ -182,5 +183,5 @@ function day(d: Date | undefined): string {
 }
 
 function issuerCn(issuer: string): string {
-  return /CN=([^,]+)/.exec(issuer)?.[1]?.trim() ?? issuer;
+  return attributeOf(issuer, 'CN') ?? issuer;
 }
