@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { atrBytes, atrMatches } from '../src/netid/smartcards.js';
 import type { JsonCheck } from './helpers/cli.js';
 import { describeWith } from './helpers/prereq.js';
-import { WINE_PREREQUISITES, WinePrefix, windowsNode, winePath } from './helpers/wine-registry.js';
+import { WINE_PREREQUISITES, WinePrefix, windowsNode, winePath } from './helpers/wine.js';
 
 const UNINSTALL = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
 const APP = `${UNINSTALL}\\{3E6A1D2C-7B45-4F0E-9C21-A0B1C2D3E4F5}`;

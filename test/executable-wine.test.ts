@@ -5,38 +5,37 @@ import { ensureExecutables } from './helpers/executables.js';
 import type { JsonCheck } from './helpers/cli.js';
 import { testPki } from './helpers/pki.js';
 import { describeWith } from './helpers/prereq.js';
-import { createWinePrefix, type WinePrefix } from './helpers/wine.js';
+import { WINE_PREREQUISITES, WinePrefix, winePath as z } from './helpers/wine.js';
 
-/** A Unix path as Wine's drive Z: shows it. */
-const z = (file: string): string => `Z:${path.resolve(file).split('/').join('\\')}`;
-
-describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage: 'wine' }], () => {
+describeWith('the Windows executable under Wine', WINE_PREREQUISITES, () => {
   let exe: string;
   let wine: WinePrefix;
 
   beforeAll(async () => {
     exe = ensureExecutables().win;
-    wine = await createWinePrefix();
+    wine = await WinePrefix.create();
   }, 900_000);
-  afterAll(() => wine?.remove());
+  afterAll(async () => {
+    await wine?.remove();
+  });
 
   it('prints its version', async () => {
-    const r = await wine.run(exe, ['--version']);
+    const r = await wine.wine([exe, '--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
 
   it('explains a support code it made itself', async () => {
-    const check = await wine.run(exe, ['check', '--offline', '--format', 'json', '--lang', 'en']);
+    const check = await wine.wine([exe, 'check', '--offline', '--format', 'json', '--lang', 'en']);
     const code = JSON.parse(check.stdout).summary.supportCode as string;
-    const r = await wine.run(exe, ['explain', code, '--lang', 'en']);
+    const r = await wine.wine([exe, 'explain', code, '--lang', 'en']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(code);
     expect(r.stdout).toContain('Card software');
   });
 
   it('lists the checks', async () => {
-    const r = await wine.run(exe, ['list-checks', '--lang', 'en']);
+    const r = await wine.wine([exe, 'list-checks', '--lang', 'en']);
     expect(r.code).toBe(0);
     for (const id of ['pcsc-service', 'card-cert', 'card-software', 'idp-tls']) expect(r.stdout).toContain(id);
   });
@@ -44,7 +43,7 @@ describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage
   it('judges test certificates given with --cert: a valid one passes, an expired one fails', async () => {
     const pki = testPki();
     const judge = async (file: string): Promise<{ code: number | null; check: JsonCheck }> => {
-      const r = await wine.run(exe, ['cert', '--cert', z(pki.path(file)), '--format', 'json', '--lang', 'en']);
+      const r = await wine.wine([exe, 'cert', '--cert', z(pki.path(file)), '--format', 'json', '--lang', 'en']);
       return { code: r.code, check: (JSON.parse(r.stdout).checks as JsonCheck[])[0]! };
     };
     const valid = await judge('card-hsa-auth-valid.pem');
@@ -58,7 +57,7 @@ describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage
   });
 
   it('writes a JSON report with -o, and reports Windows', async () => {
-    const r = await wine.run(exe, ['check', '--offline', '--format', 'json', '-o', 'C:\\report.json']);
+    const r = await wine.wine([exe, 'check', '--offline', '--format', 'json', '-o', 'C:\\report.json']);
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
     const report = JSON.parse(readFileSync(wine.unixPath('C:\\report.json'), 'utf8'));
     expect(report.platform.os).toBe('win32');
@@ -68,12 +67,12 @@ describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage
 
   it('finds Net iD Client from the registry keys and folder that reg add and the installer would make', async () => {
     const dir = 'C:\\Program Files\\Pointsharp\\Net iD\\Client';
-    await wine.regAdd('HKLM\\SOFTWARE\\Pointsharp\\NetiD\\Client\\Install', 'Directory', dir);
-    await wine.regAdd('HKLM\\SOFTWARE\\Pointsharp\\NetiD\\Client\\Install', 'Version', '7.3.0.12');
+    await wine.addValue('HKLM\\SOFTWARE\\Pointsharp\\NetiD\\Client\\Install', 'Directory', dir);
+    await wine.addValue('HKLM\\SOFTWARE\\Pointsharp\\NetiD\\Client\\Install', 'Version', '7.3.0.12');
     mkdirSync(wine.unixPath(dir), { recursive: true });
     writeFileSync(path.join(wine.unixPath(dir), 'netid.exe'), 'TEST: marker file, not a program');
     // `netid` is the card software check's old id, kept as an alias.
-    const r = await wine.run(exe, ['check', 'netid', '--format', 'json', '--lang', 'en']);
+    const r = await wine.wine([exe, 'check', 'netid', '--format', 'json', '--lang', 'en']);
     const check = (JSON.parse(r.stdout).checks as JsonCheck[]).find((c) => c.id === 'card-software')!;
     expect(check.status).not.toBe('fail');
     expect(check.details).toMatchObject({ product: 'client', version: '7.3.0.12', installPath: dir });
@@ -81,7 +80,7 @@ describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage
   });
 
   it('ends pcsc-service with a clear outcome under Wine’s stub winscard.dll', async () => {
-    const r = await wine.run(exe, ['check', 'pcsc-service', '--format', 'json', '--lang', 'en']);
+    const r = await wine.wine([exe, 'check', 'pcsc-service', '--format', 'json', '--lang', 'en']);
     expect([0, 1]).toContain(r.code);
     const check = (JSON.parse(r.stdout).checks as JsonCheck[]).find((c) => c.id === 'pcsc-service')!;
     expect(['pass', 'fail', 'error']).toContain(check.status);
@@ -90,7 +89,7 @@ describeWith('the Windows executable under Wine', [{ need: 'wine', debianPackage
   });
 
   it('never waits for Enter when started by a script (no console of its own)', async () => {
-    const r = await wine.run(exe, [], { timeoutMs: 300_000 });
+    const r = await wine.wine([exe], 300_000);
     expect(r.code).not.toBeNull();
     expect(r.stdout).toMatch(/Support code|Supportkod/);
     expect(r.stdout).not.toContain('Press Enter to close');
