@@ -1,8 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runChild } from './children.js';
 import type { Prerequisite } from './prereq.js';
 
 export const WINE_PREREQUISITES: readonly Prerequisite[] = [{ need: 'wine', debianPackage: 'wine' }];
@@ -11,7 +12,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The pinned Windows node.exe (scripts/node-runtime.mjs fetches it from npm once, checking npm's integrity). */
 export async function windowsNode(): Promise<string> {
-  const { stdout } = await run(process.execPath, [path.join(ROOT, 'scripts', 'node-runtime.mjs'), 'win-x64'], {}, 300_000);
+  const { code, stdout, stderr } = await runChild(process.execPath, [path.join(ROOT, 'scripts', 'node-runtime.mjs'), 'win-x64'], { env: process.env, timeoutMs: 300_000 });
+  if (code !== 0) throw new Error(`scripts/node-runtime.mjs win-x64 failed (${code}): ${stderr}`);
   return stdout.trim();
 }
 
@@ -109,16 +111,7 @@ export class WinePrefix {
 
   /** Stop this prefix's wineserver and delete the prefix. */
   async remove(): Promise<void> {
-    await run('wineserver', ['-k'], this.env, 30_000).catch(() => undefined);
+    await runChild('wineserver', ['-k'], { env: this.env, timeoutMs: 30_000 }).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function run(file: string, args: readonly string[], env: Record<string, string>, timeoutMs: number): Promise<WineRun> {
-  return new Promise((resolve, reject) => {
-    execFile(file, [...args], { env: { ...process.env, ...env }, timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(new Error(`${file} ${args.join(' ')}: ${error.message}\n${stderr}`));
-      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
 }
