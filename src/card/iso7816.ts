@@ -13,6 +13,8 @@ const SW_WRONG_P1P2 = 0x6a86;
 const SW_FUNCTION_NOT_SUPPORTED = 0x6a81;
 const SW_OFFSET_OUTSIDE = 0x6b00;
 const SW_INS_NOT_SUPPORTED = 0x6d00;
+/** Command not allowed: no current EF (the selection is gone). */
+export const SW_NO_CURRENT_EF = 0x6986;
 
 /**
  * One command with the ISO 7816-4 follow-ups: 6Cxx means "ask again with

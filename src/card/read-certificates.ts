@@ -4,6 +4,7 @@ import { ReadOnlyCard } from './apdu.js';
 import { isPcscError } from '../pcsc/errors.js';
 import { formatAtr } from './atr.js';
 import { CardReadError, fromPcscFailure, isCardReadError } from './errors.js';
+import { SW_NO_CURRENT_EF } from './iso7816.js';
 import { parseCertificateDirectory, parseOdf, parseTokenInfo, type Pkcs15Path, type TokenInfo } from './pkcs15.js';
 import { Pkcs15Reader } from './pkcs15-reader.js';
 import type { CardCertificate, CardCertificateRead } from './types.js';
@@ -98,12 +99,22 @@ async function readInTransaction(channel: CardChannel, options: ReadCardCertific
     try {
       return await readCardCertificates(channel, options);
     } catch (err) {
-      if (!(isCardReadError(err, 'card-busy') && attempt === 1)) throw err;
+      if (!(attempt === 1 && (isCardReadError(err, 'card-busy') || lostSelection(err)))) throw err;
     } finally {
       await channel.endTransaction?.();
     }
     await reconnect(channel, options);
   }
+}
+
+/**
+ * SW 6986 ("no current EF") from a READ BINARY after our SELECT answered: the
+ * selection is gone, as when another program selected a file or reset the card
+ * without PC/SC telling us (seen under load with OpenSC on the same card). Read
+ * again once; a card that keeps refusing is reported as the card error it is.
+ */
+function lostSelection(err: unknown): boolean {
+  return isCardReadError(err, 'card-error') && err.sw === SW_NO_CURRENT_EF;
 }
 
 /**

@@ -108,6 +108,39 @@ describeWith('card reads that share the card with other programs (transactions),
     expect(read.certificates.map((c) => c.der.toString('base64'))).toEqual(expected);
   }, 120_000);
 
+  it('reads again, once, when the file it selected was lost mid-read (SW 6986), and reports a card that keeps refusing as it is', async () => {
+    // A card whose selection is gone half-way through a file: what another program's SELECT, or a reset
+    // nobody reported, looks like from inside our read. `times` refusals at the first READ BINARY past 256 bytes.
+    const losing = (times: number) => {
+      const applet = new Iso7816Card(sithsTestCard().mf);
+      let left = times;
+      return {
+        process(apdu: Buffer) {
+          if (left > 0 && apdu[1] === 0xb0 && apdu[2] === 0x01 && apdu[3] === 0x00) {
+            left--;
+            return Buffer.from([0x69, 0x86]);
+          }
+          return applet.process(apdu);
+        },
+        reset: () => applet.reset(),
+      };
+    };
+    const once = await bench.insert({ atr: SITHS_TEST_ATR, applet: losing(1), slot: 1 });
+    try {
+      const read = await readCardCertificatesFromReader(bench.pcsc, bench.reader(1), { timeoutMs: 5000 });
+      expect(read.certificates.map((c) => c.der.toString('base64'))).toEqual(expected);
+    } finally {
+      await bench.remove(once);
+    }
+    const always = await bench.insert({ atr: SITHS_TEST_ATR, applet: losing(1000), slot: 1 });
+    try {
+      const err = await readCardCertificatesFromReader(bench.pcsc, bench.reader(1), { timeoutMs: 5000 }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: 'card-error', sw: 0x6986 });
+    } finally {
+      await bench.remove(always);
+    }
+  });
+
   it('recovers when another program resets the card in the middle of the read: reconnects and reads again once', async () => {
     let resets = 0;
     let reconnects = 0;
