@@ -18,6 +18,8 @@ export interface PcscClientOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Node options for the helper only. Default: none. */
   readonly execArgv?: readonly string[];
+  /** Whose service rules apply (see establish). Default: this process's platform. */
+  readonly platform?: NodeJS.Platform;
 }
 
 /** How long to wait before establishing again after SCARD_E_NO_SERVICE (a restarting service). */
@@ -30,13 +32,17 @@ export function createPcsc(options: PcscClientOptions = {}): Pcsc {
     ...(options.library ? { library: options.library } : {}),
     env: options.env ?? process.env,
     execArgv: options.execArgv ?? [],
-  });
+  }, (options.platform ?? process.platform) === 'win32');
 }
 
 class HostedPcsc implements Pcsc {
   private host: HostProcess | undefined;
 
-  constructor(private readonly launch: HostLaunch) {}
+  constructor(
+    private readonly launch: HostLaunch,
+    /** Windows starts SCardSvr on demand and stops it with the last reader: a first "no service" may be a starting one. */
+    private readonly serviceStartsOnDemand: boolean,
+  ) {}
 
   current(): HostProcess {
     if (!this.host || this.host.dead) this.host = new HostProcess(this.launch);
@@ -54,8 +60,9 @@ class HostedPcsc implements Pcsc {
     try {
       await this.call({ op: 'establish' }, 'SCardEstablishContext', options);
     } catch (err) {
-      // Windows stops SCardSvr when the last reader is unplugged; once more before giving up.
-      if (!isPcscError(err, 'no-service')) throw err;
+      // Windows stops SCardSvr when the last reader is unplugged; once more before giving up. Elsewhere the
+      // service is there or not (pcscd, socket-activated or not; macOS's on-demand ctkpcscd answers the first call).
+      if (!this.serviceStartsOnDemand || !isPcscError(err, 'no-service')) throw err;
       await pause(RETRY_PAUSE_MS, options.signal);
       await this.call({ op: 'establish' }, 'SCardEstablishContext', options);
     }

@@ -8,8 +8,8 @@ const SCRIPTED_HOST = fileURLToPath(new URL('../helpers/scripted-host.mjs', impo
 const NO_SERVICE = { kind: 'no-service', message: 'SCardEstablishContext error: Service not available.(0x8010001d)', code: 0x8010001d };
 
 /** The real client, with a scripted helper process in place of the one that loads the PC/SC library. */
-function scripted(script: Record<string, unknown>): Pcsc {
-  return createPcsc({ hostScript: SCRIPTED_HOST, env: { ...process.env, SCRIPTED_HOST: JSON.stringify(script) } });
+function scripted(script: Record<string, unknown>, platform: NodeJS.Platform = 'linux'): Pcsc {
+  return createPcsc({ hostScript: SCRIPTED_HOST, env: { ...process.env, SCRIPTED_HOST: JSON.stringify(script) }, platform });
 }
 
 /** Run `body` with the client, and close it (and its helper process) whatever happens. */
@@ -22,14 +22,20 @@ async function withClient(pcsc: Pcsc, body: (pcsc: Pcsc) => Promise<void>): Prom
 }
 
 describe('the PC/SC client (parent side of the helper process)', () => {
-  it('establishes again once after SCARD_E_NO_SERVICE (Windows restarts SCardSvr on demand)', async () => {
-    await withClient(scripted({ establish: [{ error: NO_SERVICE }, { value: null }] }), async (pcsc) => {
+  it('on Windows, establishes again once after SCARD_E_NO_SERVICE (SCardSvr starts on demand)', async () => {
+    await withClient(scripted({ establish: [{ error: NO_SERVICE }, { value: null }] }, 'win32'), async (pcsc) => {
       await expect(pcsc.establish({ timeoutMs: 5000 })).resolves.toBeDefined();
     });
   });
 
-  it('fails with no-service when the second attempt fails too', async () => {
-    await withClient(scripted({ establish: [{ error: NO_SERVICE }] }), async (pcsc) => {
+  it('elsewhere, SCARD_E_NO_SERVICE from establish is the answer: no second attempt', async () => {
+    await withClient(scripted({ establish: [{ error: NO_SERVICE }, { value: null }] }, 'linux'), async (pcsc) => {
+      await expect(pcsc.establish({ timeoutMs: 5000 })).rejects.toMatchObject({ kind: 'no-service' });
+    });
+  });
+
+  it('on Windows, fails with no-service when the second attempt fails too', async () => {
+    await withClient(scripted({ establish: [{ error: NO_SERVICE }] }, 'win32'), async (pcsc) => {
       await expect(pcsc.establish({ timeoutMs: 5000 })).rejects.toMatchObject({ kind: 'no-service', codeName: 'SCARD_E_NO_SERVICE' });
     });
   });
