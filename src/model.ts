@@ -106,6 +106,13 @@ export interface Probe<D extends object = object, H = unknown> {
    * read it out. Only the spinner shows it.
    */
   readonly waitingFor?: Localized;
+  /**
+   * Starts what is slow to start (a helper process) when the run starts, so
+   * it is ready when the probe's turn comes after the checks it waits for.
+   * Returns how to stop it if the probe never used it. Not called for a probe
+   * skipped up front (--skip, --offline, another platform).
+   */
+  readonly prepare?: (system: System) => () => void;
   run(ctx: ProbeContext): Promise<ProbeOutcome<D, H>>;
 }
 

@@ -82,6 +82,19 @@ export const RUN_GRACE_MS = 1000;
  */
 export async function runProbes(request: RunRequest): Promise<CheckResult[]> {
   const { probes, options, system } = request;
+  // Probes not skipped up front start their slow parts now; what they did not use is stopped with the run.
+  const upFront = new Set(request.skip ?? []);
+  const releases = probes.filter((p) => p.prepare && !immediateOutcome(p, options, new Map(), upFront, system.platform.os)).map((p) => p.prepare!(system));
+  try {
+    return await runInOrder(request);
+  } finally {
+    for (const release of releases) release();
+  }
+}
+
+/** The run itself: each probe once its prerequisites and the probes it uses have results. */
+function runInOrder(request: RunRequest): Promise<CheckResult[]> {
+  const { probes, options, system } = request;
   const skipOnRequest = new Set(request.skip ?? []);
   const selected = new Set(probes.map((p) => p.id));
   const results = new Map<string, CheckResult>();

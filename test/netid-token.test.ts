@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CardProbeDetails } from '../src/card/types.js';
 import { msg } from '../src/i18n/index.js';
 import type { CheckResult, Probe } from '../src/model.js';
@@ -12,6 +13,7 @@ import { netidProbe } from '../src/probes/netid.js';
 import { netidTokenProbe } from '../src/probes/netid-token.js';
 import { runProbes, selectProbes } from '../src/runner.js';
 import type { System } from '../src/system.js';
+import { runChild, waitFor } from './helpers/children.js';
 import { runBin } from './helpers/cli.js';
 import { buildHostileLibrary } from './helpers/hostile-pkcs11.js';
 import { testPki } from './helpers/pki.js';
@@ -229,5 +231,68 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     const slot = check.details.slots.find((s: { token?: { initialized: boolean } }) => s.token?.initialized);
     expect(slot.token.serialNumber).toMatch(/^[0-9a-f]{16}$/);
     expect(slot.certificates[0].subject).toBe('Tolvan Tolvansson');
+  });
+  describe('the PKCS#11 child started ahead of its library (prepare)', () => {
+    /** The real child entry behind a wrapper that notes each start's process id, so a test can count and watch the children. */
+    function countedChild(): { script: string; pids: () => number[]; env: NodeJS.ProcessEnv } {
+      const script = path.join(scratch, 'counted-child.mjs');
+      const pidFile = path.join(scratch, 'child-pids');
+      writeFileSync(script, `import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.CHILD_PIDS, process.pid + '\\n');\nawait import(${JSON.stringify(pathToFileURL(PKCS11_CHILD).href)});\n`);
+      const pids = (): number[] => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number) : []);
+      return { script, pids, env: { ...hsm.env, CHILD_PIDS: pidFile } };
+    }
+    /** Running and not a zombie (a child whose parent ended is reaped by whoever adopts it, maybe late). */
+    const alive = (pid: number): boolean => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+
+    it('the child started ahead does the inspection: the library comes later, and no second child starts', async () => {
+      tokenWithCertificate();
+      const { script, pids, env } = countedChild();
+      const inspect = pkcs11Inspector(script);
+      const release = inspect.prepare!(env);
+      await waitFor(() => pids().length === 1, 20_000, () => 'the prepared child did not start');
+      const inspection = await inspect(SOFTHSM_LIBRARY, { timeoutMs: 20_000, env });
+      release();
+      expect(inspection).toMatchObject({ kind: 'ok', report: { library: { manufacturer: 'SoftHSM' } } });
+      expect(inspection.kind === 'ok' && inspection.report.slots.some((s) => s.token?.label === 'TEST SITHS')).toBe(true);
+      expect(pids()).toHaveLength(1);
+    });
+
+    it('an inspection with another environment gets a child of its own, and the one started ahead is stopped', async () => {
+      tokenWithCertificate();
+      const { script, pids, env } = countedChild();
+      const inspect = pkcs11Inspector(script);
+      inspect.prepare!({ ...env, SOFTHSM2_CONF: '/nonexistent/softhsm2.conf' });
+      await waitFor(() => pids().length === 1, 20_000, () => 'the prepared child did not start');
+      const inspection = await inspect(SOFTHSM_LIBRARY, { timeoutMs: 20_000, env });
+      expect(inspection.kind === 'ok' && inspection.report.slots.some((s) => s.token?.label === 'TEST SITHS')).toBe(true);
+      const [ahead, used] = pids();
+      expect(used).toBeDefined();
+      await waitFor(() => !alive(ahead!), 20_000, () => `the child started ahead (${ahead}) still runs`);
+    });
+
+    it('release stops a child no inspection came for', async () => {
+      const { script, pids, env } = countedChild();
+      const release = pkcs11Inspector(script).prepare!(env);
+      await waitFor(() => pids().length === 1, 20_000, () => 'the prepared child did not start');
+      expect(alive(pids()[0]!)).toBe(true);
+      release();
+      await waitFor(() => !alive(pids()[0]!), 20_000, () => 'the released child still runs');
+    });
+
+    it('holds nothing open: a doctor that never inspects ends by itself, and its child ends with it', async () => {
+      const { script, pids, env } = countedChild();
+      const inspector = pathToFileURL(path.join(path.dirname(PKCS11_CHILD), 'inspector.js')).href;
+      const parent = `const { pkcs11Inspector } = await import(${JSON.stringify(inspector)});\npkcs11Inspector(${JSON.stringify(script)}).prepare(process.env);\n`;
+      const ended = await runChild(process.execPath, ['--input-type=module', '-e', parent], { env, timeoutMs: 20_000 });
+      expect(ended).toMatchObject({ code: 0, stderr: '' });
+      await waitFor(() => pids().length === 1, 20_000, () => 'the prepared child never started');
+      await waitFor(() => !alive(pids()[0]!), 20_000, () => 'the child outlived its parent');
+    });
   });
 });

@@ -57,6 +57,31 @@ describe('selectProbes', () => {
 });
 
 describe('runProbes', () => {
+  it('prepares, when the run starts, every probe not skipped up front, and lets go of what was prepared when it ends', async () => {
+    const events: string[] = [];
+    const prepared = (id: string): Partial<Probe> => ({
+      prepare: () => {
+        events.push(`prepare ${id}`);
+        return () => events.push(`release ${id}`);
+      },
+    });
+    const results = await run(
+      [
+        probe('first', async () => (events.push('run first'), outcome('fail'))),
+        probe('later', async () => (events.push('run later'), outcome('pass')), { dependsOn: ['first'], ...prepared('later') }),
+        probe('other', async () => (events.push('run other'), outcome('pass')), { uses: ['first'], ...prepared('other') }),
+        probe('asked-off', returns('pass'), prepared('asked-off')),
+        probe('net', returns('pass'), { network: true, ...prepared('net') }),
+        probe('elsewhere', returns('pass'), { platforms: ['aix'], ...prepared('elsewhere') }),
+      ],
+      { offline: true },
+      ['asked-off'],
+    );
+    // `later` was prepared (its prerequisite could have passed), then skipped: its release still comes.
+    expect(results.map((r) => [r.id, r.status])).toEqual([['first', 'fail'], ['later', 'skip'], ['other', 'pass'], ['asked-off', 'skip'], ['net', 'skip'], ['elsewhere', 'skip']]);
+    expect(events).toEqual(['prepare later', 'prepare other', 'run first', 'run other', 'release later', 'release other']);
+  });
+
   it('skips a probe whose prerequisite failed, naming the prerequisite', async () => {
     let ranB = false;
     const results = await run([

@@ -19,7 +19,7 @@ export async function start(argv: readonly string[], bundleFile: string, standal
     process.argv.splice(2, 2);
     if (kind === 'pcsc-host') (await import('../pcsc/host.js')).runPcscHost();
     else {
-      (await import('../pkcs11/child.js')).runPkcs11Child(process.argv[2] ?? '');
+      await (await import('../pkcs11/child.js')).runPkcs11Child();
       // As its own entry script does: the result is sent; end before the library's threads can keep the process.
       process.exit(0);
     }

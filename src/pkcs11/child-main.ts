@@ -1,5 +1,6 @@
-/** The PKCS#11 child's entry script: `child-main.js LIBRARY` (src/pkcs11/child.ts does the work). */
+/** The PKCS#11 child's entry script (src/pkcs11/child.ts does the work; the library's path comes on stdin). */
 import { runPkcs11Child } from './child.js';
 
-runPkcs11Child(process.argv[2] ?? '');
+await runPkcs11Child();
+// The result is sent; end before the library's threads can keep the process.
 process.exit(0);

@@ -1,5 +1,7 @@
 /**
- * The PKCS#11 child process (entry script child-main.ts LIBRARY). Loads the
+ * The PKCS#11 child process (entry script child-main.ts). Loads koffi, reads
+ * the library's path as one line on stdin (the parent may start the child
+ * before it knows which library: see inspector.ts), loads the
  * library with koffi (src/pkcs11/cryptoki.ts), lists slots, tokens and the certificate objects readable without
  * logging in, and reports on fd 3 (see protocol.ts). It runs apart from the
  * doctor because a library may hang (a C_Initialize that never returns) or
@@ -60,14 +62,17 @@ function handleHex(handle: Handle): string {
   return `0x${handle.toString(16)}`;
 }
 
-/** The child's whole life: inspect `libraryPath`, report on fd 3. */
-export function runPkcs11Child(libraryPath: string): void {
+/** The child's whole life: load koffi, take the library's path from stdin, inspect it, report on fd 3. */
+export async function runPkcs11Child(): Promise<void> {
   try {
     at('load-ffi', () => loadKoffi());
   } catch (err) {
     send({ result: { kind: 'binding-missing', message: messageOf(err) } });
     return;
   }
+  const libraryPath = await firstLine(process.stdin);
+  // Stdin closed with no path: the parent went away or needs no inspection after all.
+  if (!libraryPath) return;
   let lib: Cryptoki;
   try {
     lib = at('load-library', () => new Cryptoki(libraryPath));
@@ -98,6 +103,26 @@ export function runPkcs11Child(libraryPath: string): void {
   } catch {
     // The report is out; a library that fails to finalize changes nothing in it.
   }
+}
+
+/** The first line of `input`, or undefined when it ends before a whole line. */
+function firstLine(input: NodeJS.ReadableStream): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    const done = (line: string | undefined): void => {
+      input.removeAllListeners('data');
+      input.pause();
+      resolve(line);
+    };
+    input.setEncoding('utf8');
+    input.on('data', (chunk: string) => {
+      text += chunk;
+      const nl = text.indexOf('\n');
+      if (nl >= 0) done(text.slice(0, nl));
+    });
+    input.once('end', () => done(undefined));
+    input.once('error', () => done(undefined));
+  });
 }
 
 function call<T>(stage: Stage, fn: () => T): T {

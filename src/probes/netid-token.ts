@@ -16,6 +16,8 @@ export const netidTokenProbe: Probe<NetidTokenDetails> = {
   dependsOn: [netidProbe.id],
   uses: [cardProbe.id],
   waitingFor: msg('väntar på att kortprogramvaran ska svara…', 'waiting for the card software to answer…'),
+  // The PKCS#11 child starts while the card checks run: the library is not known yet, but starting is most of its time.
+  prepare: (system) => system.pkcs11.prepare?.(system.env) ?? (() => undefined),
   async run(ctx) {
     const netid = ctx.resultOf(netidProbe)?.details;
     const library = netid?.pkcs11Library;
