@@ -63,16 +63,15 @@ for (const s of subjects) {
   for (const c of cases) {
     const m = median(times[c.name]);
     const over = m - bare;
-    const target = c.name === '--version' ? c.target : undefined;
+    const target = c.target;
     const verdict = target === undefined ? '' : over <= target ? `ok (target +${target})` : `OVER (target +${target})`;
     if (target !== undefined && over > target) failed = true;
     rows.push([s.name, c.name, m.toFixed(0), `+${over.toFixed(0)}`, verdict]);
   }
+  // Where the time of check --offline goes: the checks themselves (their helper processes start with the run), and the rest.
   const checks = median(times.checks);
-  const startup = median(times['check --offline']) - checks - bare;
   rows.push([s.name, `  of which the checks ran (report durationMs)`, checks.toFixed(0), '', '']);
-  if (startup > TARGETS.check) failed = true;
-  rows.push([s.name, `  check --offline without the checks' own time`, '', `+${startup.toFixed(0)}`, startup <= TARGETS.check ? `ok (target +${TARGETS.check})` : `OVER (target +${TARGETS.check})`]);
+  rows.push([s.name, `  of which start-up and exit`, '', `+${(median(times['check --offline']) - checks - bare).toFixed(0)}`, '']);
 }
 
 console.log(`\nmedian of ${RUNS} runs, ms (node ${process.version}):`);
