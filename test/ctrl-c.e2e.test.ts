@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BIN, startBin } from './helpers/cli.js';
 import { describeWith } from './helpers/prereq.js';
+import { Terminal, TERMINAL_PREREQUISITES, until } from './helpers/terminal.js';
 
 // A long --timeout: a run that ignores Ctrl-C would go on for minutes; one that obeys ends long before.
 const TIMEOUT_MS = 120_000;
@@ -27,67 +26,47 @@ afterAll(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, get: () => T | undefined, limitMs: number): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const value = get();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 /**
- * Runs siths-doctor in a real terminal (a private tmux server), presses Ctrl-C
- * once it is waiting on the silent server, and returns the exit code and the
- * terminal's settings right after it ended (from `stty -a` in the same pty).
+ * Runs siths-doctor in a real terminal, presses Ctrl-C once it is waiting on
+ * the silent server, and returns the exit code and the terminal's settings
+ * right after it ended (from `stty -a` in the same pty).
  */
 async function ctrlCInTmux(format: 'text' | 'json'): Promise<{ code: number; stty: string; screen: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sd-tty-'));
-  const sock = `sd-ctrlc-${process.pid}-${format}`;
-  const script = path.join(dir, 'run.sh');
-  writeFileSync(
-    script,
-    [
-      '#!/bin/sh',
-      // Like an interactive shell, survive the Ctrl-C meant for the run (a handler, not '', so the child gets the default back).
-      "trap 'true' INT",
-      `"${process.execPath}" "${BIN}" check test-page --no-proxy --test-url ${url} --timeout ${TIMEOUT_MS} --format ${format} --lang en`,
-      `echo $? > "${dir}/code"`,
-      `stty -a > "${dir}/stty"`,
-      'sleep 600',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
-  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', sock, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   // A person's terminal: no CI variable (ora and the tool both hide the spinner under CI).
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
   delete env.CI;
-  const started = spawnSync('tmux', ['-L', sock, '-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '30', script], { env, encoding: 'utf8' });
-  expect(started.status, started.stderr).toBe(0);
+  const terminal = Terminal.open(
+    `ctrlc-${format}`,
+    [
+      // Like an interactive shell, survive the Ctrl-C meant for the run (a handler, not '', so the child gets the default back).
+      "trap 'true' INT",
+      `"${process.execPath}" "${BIN}" check test-page --no-proxy --test-url ${url} --timeout ${TIMEOUT_MS} --format ${format} --lang en`,
+      'CODE=$?',
+      'stty -a > "$DONE.stty"',
+      'echo $CODE > "$DONE"',
+    ],
+    env,
+  );
   try {
-    return await drive();
-  } catch (err) {
-    throw new Error(`${(err as Error).message}; the terminal shows:\n${tmux('capture-pane', '-p').stdout}`);
-  } finally {
-    tmux('kill-server');
-  }
-  async function drive(): Promise<{ code: number; stty: string; screen: string }> {
     const before = sockets.length;
     await until('the run to connect to the silent server', () => (sockets.length > before ? true : undefined), 30_000);
     if (format === 'text') {
-      await until('the spinner', () => (tmux('capture-pane', '-p').stdout.includes('Checking: ') ? true : undefined), 30_000);
+      await until('the spinner', () => (terminal.screen().includes('Checking: ') ? true : undefined), 30_000);
       // Let the spinner settle in (ora puts the terminal in raw mode as it starts): the Ctrl-C must come while it spins.
       await sleep(1000);
     }
-    tmux('send-keys', 'C-c');
-    const code = await until('the run to end', () => (existsSync(`${dir}/stty`) ? readFileSync(`${dir}/code`, 'utf8') : undefined), 30_000);
-    const stty = await until('stty', () => readFileSync(`${dir}/stty`, 'utf8') || undefined, 5_000);
-    return { code: Number(code.trim()), stty, screen: tmux('capture-pane', '-p').stdout };
+    terminal.keys('C-c');
+    const code = await until('the run to end', () => terminal.finished(), 30_000);
+    const stty = readFileSync(path.join(terminal.dir, 'code.stty'), 'utf8');
+    return { code, stty, screen: terminal.screen() };
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; the terminal shows:\n${terminal.screen()}`);
+  } finally {
+    terminal.close();
   }
 }
 
-describeWith('Ctrl-C in a real terminal', [{ need: 'tmux', debianPackage: 'tmux' }], () => {
+describeWith('Ctrl-C in a real terminal', TERMINAL_PREREQUISITES, () => {
   for (const format of ['text', 'json'] as const) {
     it(`ends a hung ${format} run with 130 and leaves the terminal as it was`, async () => {
       const run = await ctrlCInTmux(format);

@@ -5,9 +5,10 @@ import { ensureExecutables } from './helpers/executables.js';
 import type { JsonCheck } from './helpers/cli.js';
 import { testPki } from './helpers/pki.js';
 import { describeWith } from './helpers/prereq.js';
+import { Terminal, TERMINAL_PREREQUISITES, until } from './helpers/terminal.js';
 import { WINE_PREREQUISITES, WinePrefix, winePath as z } from './helpers/wine.js';
 
-describeWith('the Windows executable under Wine', WINE_PREREQUISITES, () => {
+describeWith('the Windows executable under Wine', [...WINE_PREREQUISITES, ...TERMINAL_PREREQUISITES], () => {
   let exe: string;
   let wine: WinePrefix;
 
@@ -87,6 +88,47 @@ describeWith('the Windows executable under Wine', WINE_PREREQUISITES, () => {
     expect(check.summary.length).toBeGreaterThan(10);
     expect(r.stderr).not.toMatch(/internal error|Unhandled|at .*:\d+:\d+/);
   });
+
+  /**
+   * In a real terminal, Wine gives a Windows program a console of its own
+   * (conhost --unix), as Explorer does for a double-click: the only process
+   * attached to it. `cmd /c` in that terminal is the prompt: the console is
+   * shared with cmd.exe (which sets its title first, as a Windows prompt has one).
+   */
+  function inWineConsole(name: string, commandLine: string): Terminal {
+    return Terminal.open(name, [`cd "${path.dirname(exe)}"`, `${commandLine}`, 'echo $? > "$DONE"'], { ...wine.env, LANG: 'C.UTF-8' }, { columns: 120, rows: 50 });
+  }
+
+  it('double-clicked (a console of its own, no arguments): runs every check, shows the report and waits for Enter', async () => {
+    const terminal = inWineConsole('double-click', `wine ${path.basename(exe)}`);
+    try {
+      await until('“Press Enter to close”', () => (terminal.screen().includes('Press Enter to close') ? true : undefined), 300_000);
+      expect(terminal.screen()).toMatch(/Support code \(read it out to the helpdesk\): [0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]/);
+      // Still waiting: it has not ended on its own.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(terminal.finished()).toBeUndefined();
+      terminal.keys('Enter');
+      // The exit code is the report's: here the smart card service is Wine's stub, so the run failed.
+      expect(await until('the program to end after Enter', () => terminal.finished(), 60_000)).toBe(1);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; the terminal shows:\n${terminal.screen()}`);
+    } finally {
+      terminal.close();
+    }
+  }, 400_000);
+
+  it('started from a prompt (cmd.exe shares the console): shows the report and ends without waiting', async () => {
+    const terminal = inWineConsole('prompt', `wine cmd /c "title Kommandotolken & ${path.basename(exe)}"`);
+    try {
+      expect(await until('the program to end', () => terminal.finished(), 300_000)).toBe(1);
+      expect(terminal.screen()).toMatch(/Support code/);
+      expect(terminal.screen()).not.toContain('Press Enter to close');
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; the terminal shows:\n${terminal.screen()}`);
+    } finally {
+      terminal.close();
+    }
+  }, 400_000);
 
   it('never waits for Enter when started by a script (no console of its own)', async () => {
     const r = await wine.wine([exe], 300_000);

@@ -31,9 +31,13 @@ export async function start(argv: readonly string[], bundleFile: string, standal
     process.stdout.write(`${TOOL_VERSION}\n`);
     return 0;
   }
-  const { main } = await import('../cli.js');
   const { doubleClicked, waitForEnter } = await import('./double-click.js');
-  if (doubleClicked(argv)) {
+  const ownWindow = doubleClicked(argv);
+  // The window's title says what runs in it (not the path); it also gives libuv a title to read, which a console
+  // without one (Wine's) lacks: libuv asserts then. Only a window of our own: a prompt's title is not ours to change.
+  if (ownWindow) process.title = 'siths-doctor';
+  const { main } = await import('../cli.js');
+  if (ownWindow) {
     const code = await main(argv);
     await waitForEnter();
     return code;
