@@ -6,7 +6,7 @@ import type { JsonCheck } from './helpers/cli.js';
 import { testPki } from './helpers/pki.js';
 import { describeWith } from './helpers/prereq.js';
 import { Terminal, TERMINAL_PREREQUISITES, until } from './helpers/terminal.js';
-import { WINE_PREREQUISITES, WinePrefix, winePath as z } from './helpers/wine.js';
+import { WINE_PREREQUISITES, WinePrefix, windowsNode, winePath as z } from './helpers/wine.js';
 
 describeWith('the Windows executable under Wine', [...WINE_PREREQUISITES, ...TERMINAL_PREREQUISITES], () => {
   let exe: string;
@@ -129,6 +129,30 @@ describeWith('the Windows executable under Wine', [...WINE_PREREQUISITES, ...TER
       terminal.close();
     }
   }, 400_000);
+
+  it('speaks Swedish on a Swedish Windows: from the user locale alone, with no LANG or LC_* in its environment', async () => {
+    // Wine takes the Windows user locale from LC_ALL, but passes LC_ALL on to the program too. So the executable is
+    // started by a Windows program (the pinned node.exe) that leaves LANG and LC_* out of its environment, as Windows has none.
+    const launcher = path.join(wine.dir, 'drive_c', 'launch-without-lang.js');
+    writeFileSync(
+      launcher,
+      [
+        "const { spawnSync } = require('node:child_process');",
+        "const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(LANG|LANGUAGE|LC_.*)$/i.test(k)));",
+        `const r = spawnSync(${JSON.stringify(z(exe))}, ['list-checks'], { env, encoding: 'utf8' });`,
+        "require('node:fs').writeFileSync(process.argv[2], JSON.stringify({ status: r.status, stdout: r.stdout, stderr: r.stderr, env: Object.keys(env).filter((k) => /^(LANG|LC_)/i.test(k)) }));",
+      ].join('\n'),
+    );
+    const result = path.join(wine.dir, 'drive_c', 'launch-result.json');
+    for (const [locale, title] of [['sv_SE.UTF-8', 'Smartkortstjänsten'], ['en_GB.UTF-8', 'Smart card service']] as const) {
+      const r = await wine.wine([await windowsNode(), z(launcher), z(result)], 120_000, { LC_ALL: locale, LANG: undefined, LC_MESSAGES: undefined });
+      expect(r.code, r.stderr).toBe(0);
+      const child = JSON.parse(readFileSync(result, 'utf8')) as { status: number; stdout: string; stderr: string; env: string[] };
+      expect(child.env).toEqual([]);
+      expect(child.status, child.stderr).toBe(0);
+      expect(child.stdout.split('\n')[0]).toMatch(new RegExp(`^pcsc-service +${title}$`));
+    }
+  }, 300_000);
 
   it('never waits for Enter when started by a script (no console of its own)', async () => {
     const r = await wine.wine([exe], 300_000);

@@ -85,14 +85,14 @@ export class WinePrefix {
     rmSync(this.unixPath(windowsPath), { force: true });
   }
 
-  /** Run a Windows program under this prefix, output through files. */
-  async wine(args: readonly string[], timeoutMs = 120_000): Promise<WineRun> {
+  /** Run a Windows program under this prefix, output through files; `env` adds to or unsets (undefined) the prefix's environment. */
+  async wine(args: readonly string[], timeoutMs = 120_000, env: Record<string, string | undefined> = {}): Promise<WineRun> {
     const out = path.join(this.dir, `run-${process.hrtime.bigint()}`);
     const stdoutFd = openSync(`${out}.out`, 'w');
     const stderrFd = openSync(`${out}.err`, 'w');
     try {
       const code = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn('wine', [...args], { env: this.env, stdio: ['ignore', stdoutFd, stderrFd] });
+        const child = spawn('wine', [...args], { env: { ...this.env, ...env }, stdio: ['ignore', stdoutFd, stderrFd] });
         const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
         child.on('error', reject);
         child.on('exit', (c) => {
