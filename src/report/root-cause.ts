@@ -92,8 +92,11 @@ export function findRootCauses(results: readonly CauseInput[]): readonly RootCau
     .filter((c) => c.because.length > 0);
 }
 
+/** One field of a result's details as JSON shows it: this reads recorded reports too, so by name, checked where used. */
 function detail(r: CauseInput, key: string): unknown {
-  return r.details ? (r.details as Record<string, unknown>)[key] : undefined;
+  if (!r.details || !(key in r.details)) return undefined;
+  const value: unknown = Reflect.get(r.details, key);
+  return value;
 }
 
 /** Why a network check could not reach its server, if it is a reason the network or proxy gives. */
