@@ -2,7 +2,7 @@ import { pick, type Lang, type Localized } from '../i18n/index.js';
 import type { CheckResult, Status } from '../model.js';
 import { redactDeep } from '../personal.js';
 import { encodeSupportCode, type CertificateSource } from '../support-code.js';
-import { CAUSE_ADVICE, findRootCauses, type CauseKind } from './root-cause.js';
+import { CAUSE_ADVICE, findRootCauses, type RootCause } from './root-cause.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -49,10 +49,7 @@ export interface RenderedReport {
   readonly checks: readonly RenderedCheck[];
 }
 
-export interface RenderedRootCause {
-  readonly check: string;
-  readonly cause: CauseKind;
-  readonly because: readonly string[];
+export interface RenderedRootCause extends RootCause {
   /** The cause in plain words, and the one piece of advice for it. */
   readonly summary: string;
   readonly advice: string;
