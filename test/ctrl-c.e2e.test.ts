@@ -47,7 +47,7 @@ async function ctrlCInTmux(format: 'text' | 'json'): Promise<{ code: number; stt
     ],
     env,
   );
-  try {
+  return terminal.drive(async () => {
     const before = sockets.length;
     await until('the run to connect to the silent server', () => (sockets.length > before ? true : undefined), 30_000);
     if (format === 'text') {
@@ -59,11 +59,7 @@ async function ctrlCInTmux(format: 'text' | 'json'): Promise<{ code: number; stt
     const code = await until('the run to end', () => terminal.finished(), 30_000);
     const stty = readFileSync(path.join(terminal.dir, 'code.stty'), 'utf8');
     return { code, stty, screen: terminal.screen() };
-  } catch (err) {
-    throw new Error(`${(err as Error).message}; the terminal shows:\n${terminal.screen()}`);
-  } finally {
-    terminal.close();
-  }
+  });
 }
 
 describeWith('Ctrl-C in a real terminal', TERMINAL_PREREQUISITES, () => {

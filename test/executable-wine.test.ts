@@ -100,8 +100,7 @@ describeWith('the Windows executable under Wine', [...WINE_PREREQUISITES, ...TER
   }
 
   it('double-clicked (a console of its own, no arguments): runs every check, shows the report and waits for Enter', async () => {
-    const terminal = inWineConsole('double-click', `wine ${path.basename(exe)}`);
-    try {
+    await inWineConsole('double-click', `wine ${path.basename(exe)}`).drive(async (terminal) => {
       await until('“Press Enter to close”', () => (terminal.screen().includes('Press Enter to close') ? true : undefined), 300_000);
       expect(terminal.screen()).toMatch(/Support code \(read it out to the helpdesk\): [0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]/);
       // Still waiting: it has not ended on its own.
@@ -110,24 +109,15 @@ describeWith('the Windows executable under Wine', [...WINE_PREREQUISITES, ...TER
       terminal.keys('Enter');
       // The exit code is the report's: here the smart card service is Wine's stub, so the run failed.
       expect(await until('the program to end after Enter', () => terminal.finished(), 60_000)).toBe(1);
-    } catch (err) {
-      throw new Error(`${(err as Error).message}; the terminal shows:\n${terminal.screen()}`);
-    } finally {
-      terminal.close();
-    }
+    });
   }, 400_000);
 
   it('started from a prompt (cmd.exe shares the console): shows the report and ends without waiting', async () => {
-    const terminal = inWineConsole('prompt', `wine cmd /c "title Kommandotolken & ${path.basename(exe)}"`);
-    try {
+    await inWineConsole('prompt', `wine cmd /c "title Kommandotolken & ${path.basename(exe)}"`).drive(async (terminal) => {
       expect(await until('the program to end', () => terminal.finished(), 300_000)).toBe(1);
       expect(terminal.screen()).toMatch(/Support code/);
       expect(terminal.screen()).not.toContain('Press Enter to close');
-    } catch (err) {
-      throw new Error(`${(err as Error).message}; the terminal shows:\n${terminal.screen()}`);
-    } finally {
-      terminal.close();
-    }
+    });
   }, 400_000);
 
   it('speaks Swedish on a Swedish Windows: from the user locale alone, with no LANG or LC_* in its environment', async () => {

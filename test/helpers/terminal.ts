@@ -59,6 +59,17 @@ export class Terminal {
     return text === '' ? undefined : Number(text);
   }
 
+  /** Run `body` on this terminal and close it after; a failure says what the terminal showed. */
+  async drive<T>(body: (terminal: Terminal) => Promise<T>): Promise<T> {
+    try {
+      return await body(this);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; the terminal shows:\n${this.screen()}`);
+    } finally {
+      this.close();
+    }
+  }
+
   close(): void {
     this.tmux(['kill-server']);
     rmSync(this.dir, { recursive: true, force: true });
