@@ -80,6 +80,15 @@ describeWith('the Windows executable under Wine', [...WINE_PREREQUISITES, ...TER
     expect(check.details.installations[0].foundBy).toEqual(expect.arrayContaining(['registry', 'install-folder']));
   });
 
+  it('runs its PKCS#11 child (started with the run, the library handed over later): Wine’s real kernel32.dll is named as no PKCS#11 library', async () => {
+    const r = await wine.wine([exe, 'check', 'netid-token', '--pkcs11-module', 'C:\\windows\\system32\\kernel32.dll', '--format', 'json', '--lang', 'en']);
+    const token = (JSON.parse(r.stdout) as { checks: JsonCheck[] }).checks.find((c) => c.id === 'netid-token')!;
+    expect(token.status).toBe('fail');
+    // The child loaded the DLL and looked for the PKCS#11 entry point: it was given the path, and koffi works there.
+    expect(token.details).toMatchObject({ stage: 'load-library', error: expect.stringContaining('C_GetFunctionList') });
+    expect(token.summary).toBe('C:\\windows\\system32\\kernel32.dll does not load as a PKCS#11 library: C:\\windows\\system32\\kernel32.dll: undefined symbol: C_GetFunctionList');
+  });
+
   it('ends pcsc-service with a clear outcome under Wine’s stub winscard.dll', async () => {
     const r = await wine.wine([exe, 'check', 'pcsc-service', '--format', 'json', '--lang', 'en']);
     expect([0, 1]).toContain(r.code);
