@@ -20,7 +20,10 @@ export function duration(ms: number, lang: Lang): string {
   const hours = Math.floor((total % 86_400) / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const secs = total % 60;
-  if (days > 0) return `${pick(counted(days, { one: 'dygn', other: 'dygn' }, { one: 'day', other: 'days' }), lang)}${hours ? ` ${hours} h` : ''}`;
+  if (days > 0) {
+    const dayCount = counted(days, { one: 'dygn', other: 'dygn' }, { one: 'day', other: 'days' });
+    return `${pick(dayCount, lang)}${hours ? ` ${hours} h` : ''}`;
+  }
   if (hours > 0) return `${hours} h${minutes ? ` ${minutes} min` : ''}`;
   return `${minutes} min${secs ? ` ${secs} s` : ''}`;
 }

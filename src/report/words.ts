@@ -20,6 +20,7 @@ export const WORDS = {
   links: msg('Läs mer', 'Read more'),
 } satisfies Record<string, Localized>;
 
+/** Said on stderr once --output has written the report. */
 export function reportWritten(file: string): Localized {
   return msg(`Rapporten är sparad i ${file}`, `Report saved to ${file}`);
 }
