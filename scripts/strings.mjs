@@ -3,10 +3,12 @@
 // the TypeScript parser, as a table a translator can review:
 //   npm run strings                 tab-separated: file, key, sv, en
 //   npm run strings -- --markdown   a markdown table
-// A pair is any of: msg(sv, en) / remedy(msg(…)) / t(sv, en) calls; an object
-// literal { sv, en }; `lang === 'sv' ? sv : en`; and objects keyed sv and en
-// whose values are objects of texts (the help texts, the report's words),
-// paired key by key. Interpolations show as {expression}.
+// A pair is a msg(sv, en) call (or t(sv, en), a command's shorthand for
+// pick(msg(…))): tables of texts are tables of msg pairs, so a translator reads
+// each Swedish text next to its English. Interpolations show as {expression}.
+// otherShapes() finds a text written any other way (an object literal
+// { sv, en }, `lang === 'sv' ? … : …`, per-language tables), which the tests
+// forbid: each would be a text this table misses.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,10 +34,6 @@ function textOf(node, sf) {
   return undefined;
 }
 
-function propertyName(p, sf) {
-  return p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : p.name?.getText(sf);
-}
-
 /** { sv: X, en: Y } as [X node, Y node], or undefined. */
 function svEnProperties(node) {
   if (!ts.isObjectLiteralExpression(node)) return undefined;
@@ -59,65 +57,46 @@ function keyOf(node, sf) {
 }
 
 export function extractPairs(root = ROOT) {
-  const files = listTs(path.join(root, 'src'));
   const pairs = [];
-  for (const file of files) {
-    const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-    const rel = path.relative(root, file).split(path.sep).join('/');
-    const add = (node, sv, en) => pairs.push({ file: rel, key: keyOf(node, sf), sv, en });
-    const visit = (node) => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ['msg', 't'].includes(node.expression.text) && node.arguments.length === 2) {
-        const sv = textOf(node.arguments[0], sf);
-        const en = textOf(node.arguments[1], sf);
-        if (sv !== undefined && en !== undefined) add(node, sv, en);
-      } else if (ts.isConditionalExpression(node) && /^(lang|\w+\.lang|options\.lang|sv)( === 'sv')?$/.test(node.condition.getText(sf))) {
-        const sv = textOf(node.whenTrue, sf);
-        const en = textOf(node.whenFalse, sf);
-        if (sv !== undefined && en !== undefined) add(node, sv, en);
-      } else {
-        const both = svEnProperties(node);
-        if (both) {
-          const [svNode, enNode] = both;
-          const sv = textOf(svNode, sf);
-          const en = textOf(enNode, sf);
-          if (sv !== undefined && en !== undefined) add(node, sv, en);
-          else if (ts.isObjectLiteralExpression(svNode) && ts.isObjectLiteralExpression(enNode)) pairObjects(svNode, enNode, sf, add);
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sf);
-    // Two objects in one file named SV and EN (or *_SV and *_EN): paired key by key.
-    const objects = new Map();
-    sf.forEachChild((st) => {
-      if (!ts.isVariableStatement(st)) return;
-      for (const d of st.declarationList.declarations) {
-        const init = d.initializer && ts.isAsExpression(d.initializer) ? d.initializer.expression : d.initializer;
-        if (init && ts.isObjectLiteralExpression(init)) objects.set(d.name.getText(sf), init);
-      }
-    });
-    for (const [name, sv] of objects) {
-      const m = /^(.*)SV$/.exec(name);
-      const en = m && objects.get(`${m[1]}EN`);
-      if (en) pairObjects(sv, en, sf, add);
+  forEachNode(root, (node, sf, rel) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ['msg', 't'].includes(node.expression.text) && node.arguments.length === 2) {
+      const sv = textOf(node.arguments[0], sf);
+      const en = textOf(node.arguments[1], sf);
+      if (sv !== undefined && en !== undefined) pairs.push({ file: rel, key: keyOf(node, sf), sv, en });
     }
-  }
+  });
   return pairs;
 }
 
-function pairObjects(svObj, enObj, sf, add) {
-  const enProps = new Map(enObj.properties.filter(ts.isPropertyAssignment).map((p) => [propertyName(p, sf), p]));
-  for (const p of svObj.properties.filter(ts.isPropertyAssignment)) {
-    const other = enProps.get(propertyName(p, sf));
-    const sv = textOf(p.initializer, sf);
-    const en = other ? textOf(other.initializer, sf) : undefined;
-    if (sv !== undefined) add(p, sv, en ?? '');
-  }
-  // A key only the English side has is an untranslated text too.
-  const svKeys = new Set(svObj.properties.filter(ts.isPropertyAssignment).map((p) => propertyName(p, sf)));
-  for (const [k, p] of enProps) {
-    const en = textOf(p.initializer, sf);
-    if (!svKeys.has(k) && en !== undefined) add(p, '', en);
+/**
+ * Texts in both languages written some other way than msg(sv, en): an object
+ * literal { sv: text, en: text }, a ternary on the language, or a table per
+ * language ({ sv: { … }, en: { … } }, or two objects named …SV and …EN).
+ */
+export function otherShapes(root = ROOT) {
+  const found = [];
+  forEachNode(root, (node, sf, rel) => {
+    const at = () => `${rel} ${ts.isVariableDeclaration(node) ? `${node.name.getText(sf)}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}` : keyOf(node, sf)}`;
+    if (ts.isConditionalExpression(node) && /^(lang|\w+\.lang|sv)( === 'sv')?$/.test(node.condition.getText(sf))) {
+      if (textOf(node.whenTrue, sf) !== undefined || textOf(node.whenFalse, sf) !== undefined) found.push(at());
+    }
+    const both = svEnProperties(node);
+    if (both && both.some((n) => textOf(n, sf) !== undefined || ts.isObjectLiteralExpression(n))) found.push(at());
+    if (ts.isVariableDeclaration(node) && /(^|_)(SV|EN)$/.test(node.name.getText(sf))) found.push(at());
+  });
+  return found;
+}
+
+/** Every node of every source file in src/, in order. */
+function forEachNode(root, fn) {
+  for (const file of listTs(path.join(root, 'src'))) {
+    const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    const visit = (node) => {
+      fn(node, sf, rel);
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Lang } from './i18n/index.js';
+import { msg, pick, type Lang, type Localized } from './i18n/index.js';
 
 /**
  * Personal data (names, personal numbers, HSA-ids, card serial numbers) is
@@ -19,23 +19,23 @@ export function personal(value: string, kind: PersonalKind): string {
   return START + kind + SEP + value.replace(/[\uE000-\uE002]/g, '') + END;
 }
 
-const PLACEHOLDER: Record<Exclude<PersonalKind, 'hsa-id'>, Record<Lang, string>> = {
-  name: { sv: '[namn dolt]', en: '[name hidden]' },
-  'personal-number': { sv: '[personnummer dolt]', en: '[personal number hidden]' },
-  'card-serial': { sv: '[kortnummer dolt]', en: '[card number hidden]' },
-  email: { sv: '[e-post dold]', en: '[e-mail hidden]' },
-  other: { sv: '[dolt]', en: '[hidden]' },
+const PLACEHOLDER: Record<Exclude<PersonalKind, 'hsa-id'>, Localized> = {
+  name: msg('[namn dolt]', '[name hidden]'),
+  'personal-number': msg('[personnummer dolt]', '[personal number hidden]'),
+  'card-serial': msg('[kortnummer dolt]', '[card number hidden]'),
+  email: msg('[e-post dold]', '[e-mail hidden]'),
+  other: msg('[dolt]', '[hidden]'),
 };
 
 /** Keeps the organisation part of an HSA-id (it says which region), hides the person's part. */
 function redactHsaId(value: string, lang: Lang): string {
   const m = /^(SE\d{10})-/i.exec(value);
-  return m ? `${m[1]}-****` : PLACEHOLDER.other[lang];
+  return m ? `${m[1]}-****` : pick(PLACEHOLDER.other, lang);
 }
 
 function placeholder(kind: string, value: string, lang: Lang): string {
   if (kind === 'hsa-id') return redactHsaId(value, lang);
-  return (PLACEHOLDER[kind as keyof typeof PLACEHOLDER] ?? PLACEHOLDER.other)[lang];
+  return pick(PLACEHOLDER[kind as keyof typeof PLACEHOLDER] ?? PLACEHOLDER.other, lang);
 }
 
 /**
@@ -75,7 +75,7 @@ export function redactText(text: string, show: boolean, lang: Lang): string {
   return unmarked
     .replace(HSA_ID_IN_TEXT, (value) => redactHsaId(value, lang))
     .replace(PERSONAL_NUMBER, (all, date: string, _sep: string, last: string) =>
-      looksLikePersonalNumber(date, last) ? PLACEHOLDER['personal-number'][lang] : all,
+      looksLikePersonalNumber(date, last) ? pick(PLACEHOLDER['personal-number'], lang) : all,
     );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { langFromEnv } from '../src/i18n/index.js';
+import { langFromEnv, msg, pickAll } from '../src/i18n/index.js';
 import { preScanLang } from '../src/cli/common.js';
 
 describe('language', () => {
@@ -28,5 +28,16 @@ describe('language', () => {
     expect(preScanLang(['--lang', 'en'], { LANG: 'sv_SE.UTF-8' })).toBe('en');
     expect(preScanLang(['check', '--lang=sv'], { LANG: 'C' })).toBe('sv');
     expect(preScanLang(['--', '--lang=sv'], { LANG: 'C' })).toBe('en');
+  });
+});
+
+describe('a table of msg pairs', () => {
+  it('comes out whole in one language, key by key', () => {
+    const table = { yes: msg('ja', 'yes'), no: msg('nej', 'no') };
+    expect(pickAll(table, 'sv')).toEqual({ yes: 'ja', no: 'nej' });
+    expect(pickAll(table, 'en')).toEqual({ yes: 'yes', no: 'no' });
+    // The keys stay checked: a key the table lacks is a type error.
+    // @ts-expect-error 'maybe' is not in the table
+    expect(pickAll(table, 'en').maybe).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { extractPairs } from '../scripts/strings.mjs';
+import { extractPairs, otherShapes } from '../scripts/strings.mjs';
 
 /**
  * Texts that are rightly the same in Swedish and English: product names,
@@ -30,9 +30,13 @@ describe('every Swedish/English pair (npm run strings)', () => {
     for (const file of ['src/probes/card.ts', 'src/report/words.ts', 'src/cli/help-texts.ts', 'src/report/root-cause.ts', 'src/cli/common.ts']) {
       expect(files, file).toContain(file);
     }
-    // The help texts are paired key by key, as the report's words are.
+    // The help texts and the report's words are tables of msg pairs.
     expect(pairs).toContainEqual(expect.objectContaining({ file: 'src/cli/help-texts.ts', sv: 'visa hjälpen', en: 'show this help' }));
     expect(pairs).toContainEqual(expect.objectContaining({ file: 'src/report/words.ts', sv: 'Gör så här:', en: 'What to do:' }));
+  });
+
+  it('finds every text as a msg(sv, en) pair: no per-language table, { sv, en } literal or ternary on the language', () => {
+    expect(otherShapes()).toEqual([]);
   });
 
   it('has no pair with one side empty', () => {

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, type Option } from 'commander';
-import { msg, type Lang, type Localized } from '../i18n/index.js';
+import { msg, pick, type Lang, type Localized } from '../i18n/index.js';
 import { UsageError } from '../runner.js';
 
 /**
@@ -29,10 +29,9 @@ export class LocalizedCommand extends Command {
     if (str !== undefined) return super.usage(str);
     const custom = (this as unknown as { _usage?: string })._usage;
     if (custom) return custom;
-    const sv = this.lang === 'sv';
     return [
-      ...(this.options.length > 0 ? [sv ? '[flaggor]' : '[options]'] : []),
-      ...(this.commands.length > 0 ? [sv ? '[kommando]' : '[command]'] : []),
+      ...(this.options.length > 0 ? [pick(msg('[flaggor]', '[options]'), this.lang)] : []),
+      ...(this.commands.length > 0 ? [pick(msg('[kommando]', '[command]'), this.lang)] : []),
       ...this.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`)),
     ].join(' ');
   }

@@ -4,7 +4,7 @@ import type { Probe } from '../model.js';
 import type { DoctorOptions } from '../options.js';
 import { renderReport } from '../report/index.js';
 import { exitCodeFor, runStatus, type RunReport } from '../report/report.js';
-import { WORDS } from '../report/words.js';
+import { reportWritten, WORDS } from '../report/words.js';
 import { runProbes } from '../runner.js';
 import type { System } from '../system.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -113,7 +113,7 @@ export async function emit(text: string, options: DoctorOptions, io: CliIo): Pro
   const plan = await planOutput(options.output);
   try {
     await writeOutput(plan, text);
-    await write(io.stderr, WORDS[options.lang].reportWritten(options.output) + '\n');
+    await write(io.stderr, pick(reportWritten(options.output), options.lang) + '\n');
     return true;
   } catch (err) {
     await write(io.stdout, text);
@@ -140,7 +140,7 @@ async function startSpinner(request: RunAndReportRequest): Promise<Ora | undefin
   // discardStdin would put the terminal in raw mode without reading it, so Ctrl-C never became SIGINT:
   // leave the terminal as it is, and the line discipline turns Ctrl-C into SIGINT as always.
   const { default: ora } = await import('ora');
-  return ora({ stream: io.stderr, text: WORDS[options.lang].checking, color: 'cyan', discardStdin: false }).start();
+  return ora({ stream: io.stderr, text: pick(WORDS.checking, options.lang), color: 'cyan', discardStdin: false }).start();
 }
 
 /** Why a report could not be written, in words rather than an errno. */

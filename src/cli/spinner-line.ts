@@ -17,7 +17,7 @@ export interface RunningCheck {
  * the phone can read out "waiting for the card to answer…".
  */
 export function spinnerLine(running: readonly RunningCheck[], nowMs: number, lang: Lang): string {
-  const line = `${WORDS[lang].checking}: ${running.map((r) => pick(r.title, lang)).join(', ')}`;
+  const line = `${pick(WORDS.checking, lang)}: ${running.map((r) => pick(r.title, lang)).join(', ')}`;
   const slow = running
     .filter((r) => r.waitingFor !== undefined && nowMs - r.startedMs >= SLOW_CHECK_MS)
     .reduce<RunningCheck | undefined>((oldest, r) => (oldest && oldest.startedMs <= r.startedMs ? oldest : r), undefined);

@@ -1,4 +1,4 @@
-import { msg, pick, type Lang } from '../i18n/index.js';
+import { msg, pick, pickAll, type Lang, type Localized } from '../i18n/index.js';
 import { displayReaderName } from '../pcsc/reader-names.js';
 import type { ReaderState } from '../pcsc/types.js';
 
@@ -16,42 +16,25 @@ export interface WatchLine {
   readonly reason?: 'duration' | 'interrupted';
 }
 
-const TEXT: Record<Lang, Record<WatchLine['event'] | 'no-card' | 'card' | 'mute' | 'unknown-state', string>> = {
-  sv: {
-    reader: 'Kortläsare',
-    'reader-attached': 'Kortläsare ansluten',
-    'reader-removed': 'Kortläsare borttagen',
-    'card-inserted': 'Kort isatt',
-    'card-mute': 'Kort isatt men svarar inte',
-    'card-removed': 'Kort uttaget',
-    'service-restarted': 'Smartkortstjänsten startades om; bevakningen fortsätter',
-    error: 'Fel',
-    end: 'Bevakningen avslutad',
-    'no-card': 'inget kort',
-    card: 'kort isatt',
-    mute: 'kort som inte svarar',
-    'unknown-state': 'okänt läge',
-  },
-  en: {
-    reader: 'Card reader',
-    'reader-attached': 'Card reader attached',
-    'reader-removed': 'Card reader removed',
-    'card-inserted': 'Card inserted',
-    'card-mute': 'Card inserted but not answering',
-    'card-removed': 'Card removed',
-    'service-restarted': 'The smart card service restarted; still watching',
-    error: 'Error',
-    end: 'Watch ended',
-    'no-card': 'no card',
-    card: 'card inserted',
-    mute: 'card not answering',
-    'unknown-state': 'unknown state',
-  },
-};
+const TEXT = {
+  reader: msg('Kortläsare', 'Card reader'),
+  'reader-attached': msg('Kortläsare ansluten', 'Card reader attached'),
+  'reader-removed': msg('Kortläsare borttagen', 'Card reader removed'),
+  'card-inserted': msg('Kort isatt', 'Card inserted'),
+  'card-mute': msg('Kort isatt men svarar inte', 'Card inserted but not answering'),
+  'card-removed': msg('Kort uttaget', 'Card removed'),
+  'service-restarted': msg('Smartkortstjänsten startades om; bevakningen fortsätter', 'The smart card service restarted; still watching'),
+  error: msg('Fel', 'Error'),
+  end: msg('Bevakningen avslutad', 'Watch ended'),
+  'no-card': msg('inget kort', 'no card'),
+  card: msg('kort isatt', 'card inserted'),
+  mute: msg('kort som inte svarar', 'card not answering'),
+  'unknown-state': msg('okänt läge', 'unknown state'),
+} satisfies Record<WatchLine['event'] | 'no-card' | 'card' | 'mute' | 'unknown-state', Localized>;
 
 /** "09:14:03.250  Card inserted: “Reader” – ATR 3B ... (Thales IDPrime 940)". */
 export function formatLine(line: WatchLine, lang: Lang, at: Date): string {
-  const t = TEXT[lang];
+  const t = pickAll(TEXT, lang);
   const time = `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${String(at.getMilliseconds()).padStart(3, '0')}`;
   const reader = line.reader === undefined ? '' : pick(msg(`”${displayReaderName(line.reader)}”`, `“${displayReaderName(line.reader)}”`), lang);
   const card = line.atr ? `ATR ${line.atr}${line.cardType ? ` (${line.cardType})` : ''}` : '';

@@ -1,4 +1,4 @@
-import { msg, type Lang, type Localized } from './index.js';
+import { counted, msg, pick, type Lang, type Localized } from './index.js';
 
 // Always a tenth under a minute: a measured "2,0 s" and a limit "10,0 s" read the same way.
 const TENTHS = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
@@ -20,8 +20,10 @@ export function duration(ms: number, lang: Lang): string {
   const hours = Math.floor((total % 86_400) / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const secs = total % 60;
-  const day = lang === 'sv' ? 'dygn' : days === 1 ? 'day' : 'days';
-  if (days > 0) return `${days} ${day}${hours ? ` ${hours} h` : ''}`;
+  if (days > 0) {
+    const dayCount = counted(days, { one: 'dygn', other: 'dygn' }, { one: 'day', other: 'days' });
+    return `${pick(dayCount, lang)}${hours ? ` ${hours} h` : ''}`;
+  }
   if (hours > 0) return `${hours} h${minutes ? ` ${minutes} min` : ''}`;
   return `${minutes} min${secs ? ` ${secs} s` : ''}`;
 }

@@ -32,6 +32,14 @@ export function pick(text: Localized, lang: Lang): string {
   return text[lang];
 }
 
+/** A table of texts keyed by what each says, every one in one language. */
+export type Picked<T extends Readonly<Record<string, Localized>>> = { readonly [K in keyof T]: string };
+
+/** A whole table of `msg` pairs in one language, for a renderer that uses many of them. */
+export function pickAll<T extends Readonly<Record<string, Localized>>>(table: T, lang: Lang): Picked<T> {
+  return Object.fromEntries(Object.entries(table).map(([key, text]) => [key, text[lang]])) as Picked<T>;
+}
+
 /** Join localized parts with a separator, language by language. */
 export function joinLocalized(parts: readonly Localized[], sep: string | Localized): Localized {
   const s = typeof sep === 'string' ? same(sep) : sep;

@@ -7,7 +7,7 @@
  * tool there is no console or no terminal on stdin: then it never waits.
  */
 import { isatty } from 'node:tty';
-import { pick } from '../i18n/index.js';
+import { msg, pick } from '../i18n/index.js';
 import { preScanLang } from '../cli/common.js';
 import { loadKoffi } from '../native/koffi.js';
 
@@ -41,7 +41,7 @@ export function doubleClicked(argv: readonly string[]): boolean {
 /** Shows "Press Enter to close" and resolves at Enter (or when stdin ends). */
 export function waitForEnter(): Promise<void> {
   const lang = preScanLang([], process.env);
-  process.stdout.write(`\n${pick({ sv: 'Tryck Enter för att stänga', en: 'Press Enter to close' }, lang)}`);
+  process.stdout.write(`\n${pick(msg('Tryck Enter för att stänga', 'Press Enter to close'), lang)}`);
   return new Promise((resolve) => {
     const done = (): void => {
       process.stdin.pause();

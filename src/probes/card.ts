@@ -3,7 +3,7 @@ import { INSERT_CARD } from '../card/advice.js';
 import { identifyAtr, type CardFamily } from '../card/atr-table.js';
 import { loadSmartcardList, lookUpAtr } from '../card/smartcard-list.js';
 import type { CardHandover, CardProbeDetails, CardSeen } from '../card/types.js';
-import { msg, type Localized } from '../i18n/index.js';
+import { msg, same, type Localized } from '../i18n/index.js';
 import type { Probe, ProbeOutcome } from '../model.js';
 import { isPcscError, type PcscError } from '../pcsc/errors.js';
 import { pcscFailure, type PcscErrorDetails } from '../pcsc/outcome.js';
@@ -128,7 +128,7 @@ function afterConnectFailure(err: PcscError, base: Omit<CardSeen, 'state'>): Car
 
 function describe(card: CardSeen): Localized {
   const reader = displayReaderName(card.reader);
-  const atr = { sv: card.atr || 'saknas', en: card.atr || 'none' };
+  const atr = card.atr ? same(card.atr) : msg('saknas', 'none');
   if (card.state === 'mute') return msg(`Kortet i ”${reader}” svarar inte (ATR ${atr.sv}).`, `The card in “${reader}” does not answer (ATR ${atr.en}).`);
   if (!card.cardType || !card.family) {
     if (card.looksLike) {

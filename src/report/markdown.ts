@@ -1,4 +1,5 @@
 import { duration } from '../i18n/duration.js';
+import { pick, pickAll } from '../i18n/index.js';
 import type { Status } from '../model.js';
 import type { RenderedReport } from './report.js';
 import { actionsOf } from './actions.js';
@@ -20,12 +21,12 @@ function cell(text: string): string {
 /** A report to paste into a helpdesk ticket: the same content as the text report, plus the evidence. */
 export function renderMarkdown(report: RenderedReport): string {
   const lang = report.lang;
-  const w = WORDS[lang];
+  const w = pickAll(WORDS, lang);
   const lines: string[] = [];
   lines.push(`# ${w.heading}`, '');
   const counts = countsPhrase(report);
   lines.push(
-    `**${w.result}:** ${EMOJI[report.summary.status]} ${OVERALL[report.summary.status][lang]}${counts ? ` (${counts})` : ''}  `,
+    `**${w.result}:** ${EMOJI[report.summary.status]} ${pick(OVERALL[report.summary.status], lang)}${counts ? ` (${counts})` : ''}  `,
     `**${w.supportCode}:** \`${report.summary.supportCode}\`  `,
     `**${w.ran}:** ${report.startedAt} · ${duration(report.durationMs, lang)} · ${report.platform.os} ${report.platform.arch} · Node ${report.platform.node} · siths-doctor ${report.tool.version}`,
     '',
@@ -38,7 +39,7 @@ export function renderMarkdown(report: RenderedReport): string {
     for (const c of report.checks) {
       // The agent reads the ticket: the check's own finding, and that it follows from the root cause.
       const outcome = c.because ? `${c.summary} ${becauseOf(c.status, titleOf(c.because), lang)}` : c.summary;
-      lines.push(`| ${EMOJI[c.status]} ${STATUS_WORD[c.status][lang]} | ${cell(c.title)} (\`${c.id}\`) | ${cell(outcome)} |`);
+      lines.push(`| ${EMOJI[c.status]} ${pick(STATUS_WORD[c.status], lang)} | ${cell(c.title)} (\`${c.id}\`) | ${cell(outcome)} |`);
     }
     lines.push('');
   }

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { duration } from '../i18n/duration.js';
+import { pick, pickAll } from '../i18n/index.js';
 import type { Status } from '../model.js';
 import type { RenderedCheck, RenderedReport, SummaryStatus } from './report.js';
 import { actionsOf } from './actions.js';
@@ -48,7 +49,7 @@ function paint(chalk: ChalkInstance, status: Status | SummaryStatus, text: strin
  */
 export function renderText(report: RenderedReport, style: TextStyle): string {
   const chalk = new Chalk({ level: style.colorLevel });
-  const w = WORDS[report.lang];
+  const w = pickAll(WORDS, report.lang);
   const width = style.width;
   const lines: string[] = [];
   lines.push(...hanging('', chalk.bold(`${w.heading} · siths-doctor ${report.tool.version}`), 0, width));
@@ -91,7 +92,7 @@ export function renderText(report: RenderedReport, style: TextStyle): string {
   lines.push(
     ...hanging(
       '',
-      `${w.result}: ${paint(chalk, overall, chalk.bold(OVERALL[overall][report.lang]))}${counts ? ` (${counts})` : ''}, ${duration(report.durationMs, report.lang)}`,
+      `${w.result}: ${paint(chalk, overall, chalk.bold(pick(OVERALL[overall], report.lang)))}${counts ? ` (${counts})` : ''}, ${duration(report.durationMs, report.lang)}`,
       2,
       width,
     ),
@@ -102,7 +103,7 @@ export function renderText(report: RenderedReport, style: TextStyle): string {
 
 function verboseLines(check: RenderedCheck, lang: RenderedReport['lang']): string[] {
   const out = check.because ? [check.summary] : [];
-  if (check.agentHint && check.advice === '') out.push(`${WORDS[lang].forTheAgent}: ${check.agentHint}`);
+  if (check.agentHint && check.advice === '') out.push(`${pick(WORDS.forTheAgent, lang)}: ${check.agentHint}`);
   return [...out, ...check.notes];
 }
 

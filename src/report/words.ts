@@ -1,67 +1,53 @@
-import { msg, pick, plural, type Lang } from '../i18n/index.js';
+import { counted, msg, pick, type Lang, type Localized } from '../i18n/index.js';
 import type { Status } from '../model.js';
 import type { RenderedReport, SummaryStatus } from './report.js';
 
 /** Words the renderers share. Probes bring their own texts. */
 export const WORDS = {
-  sv: {
-    heading: 'Kontroll av SITHS-inloggning',
-    whatToDo: 'Gör så här:',
-    result: 'Resultat',
-    supportCode: 'Supportkod',
-    supportCodeHint: 'läs upp den för supporten',
-    evidence: 'Underlag',
-    check: 'Kontroll',
-    outcome: 'Utfall',
-    ran: 'Körd',
-    reportWritten: (file: string) => `Rapporten är sparad i ${file}`,
-    checking: 'Kontrollerar',
-    noChecks: 'Inga kontroller kördes.',
-    forTheAgent: 'För supporten',
-    commands: 'Kommandon',
-    links: 'Läs mer',
-  },
-  en: {
-    heading: 'SITHS login check',
-    whatToDo: 'What to do:',
-    result: 'Result',
-    supportCode: 'Support code',
-    supportCodeHint: 'read it out to the helpdesk',
-    evidence: 'Evidence',
-    check: 'Check',
-    outcome: 'Outcome',
-    ran: 'Ran',
-    reportWritten: (file: string) => `Report saved to ${file}`,
-    checking: 'Checking',
-    noChecks: 'No checks were run.',
-    forTheAgent: 'For the helpdesk',
-    commands: 'Commands',
-    links: 'Read more',
-  },
-} as const;
+  heading: msg('Kontroll av SITHS-inloggning', 'SITHS login check'),
+  whatToDo: msg('Gör så här:', 'What to do:'),
+  result: msg('Resultat', 'Result'),
+  supportCode: msg('Supportkod', 'Support code'),
+  supportCodeHint: msg('läs upp den för supporten', 'read it out to the helpdesk'),
+  evidence: msg('Underlag', 'Evidence'),
+  check: msg('Kontroll', 'Check'),
+  outcome: msg('Utfall', 'Outcome'),
+  ran: msg('Körd', 'Ran'),
+  checking: msg('Kontrollerar', 'Checking'),
+  noChecks: msg('Inga kontroller kördes.', 'No checks were run.'),
+  forTheAgent: msg('För supporten', 'For the helpdesk'),
+  commands: msg('Kommandon', 'Commands'),
+  links: msg('Läs mer', 'Read more'),
+} satisfies Record<string, Localized>;
 
-export const OVERALL: Record<SummaryStatus, Record<Lang, string>> = {
-  pass: { sv: 'OK', en: 'OK' },
-  warn: { sv: 'VARNING', en: 'WARNING' },
-  fail: { sv: 'FEL', en: 'FAILED' },
-  error: { sv: 'OFULLSTÄNDIGT', en: 'INCOMPLETE' },
-  skip: { sv: 'INGET KONTROLLERADES', en: 'NOTHING WAS CHECKED' },
+/** Said on stderr once --output has written the report. */
+export function reportWritten(file: string): Localized {
+  return msg(`Rapporten är sparad i ${file}`, `Report saved to ${file}`);
+}
+
+export const OVERALL: Record<SummaryStatus, Localized> = {
+  pass: msg('OK', 'OK'),
+  warn: msg('VARNING', 'WARNING'),
+  fail: msg('FEL', 'FAILED'),
+  error: msg('OFULLSTÄNDIGT', 'INCOMPLETE'),
+  skip: msg('INGET KONTROLLERADES', 'NOTHING WAS CHECKED'),
 };
 
-export const STATUS_WORD: Record<Status, Record<Lang, string>> = {
-  pass: { sv: 'godkänd', en: 'passed' },
-  warn: { sv: 'varning', en: 'warning' },
-  fail: { sv: 'fel', en: 'failed' },
-  skip: { sv: 'inte kontrollerad', en: 'skipped' },
-  error: { sv: 'kunde inte kontrolleras', en: 'could not be checked' },
+export const STATUS_WORD: Record<Status, Localized> = {
+  pass: msg('godkänd', 'passed'),
+  warn: msg('varning', 'warning'),
+  fail: msg('fel', 'failed'),
+  skip: msg('inte kontrollerad', 'skipped'),
+  error: msg('kunde inte kontrolleras', 'could not be checked'),
 };
 
-const COUNT_WORDS: Record<Status, Record<Lang, [one: string, many: string]>> = {
-  pass: { sv: ['godkänd', 'godkända'], en: ['passed', 'passed'] },
-  warn: { sv: ['varning', 'varningar'], en: ['warning', 'warnings'] },
-  fail: { sv: ['fel', 'fel'], en: ['failed', 'failed'] },
-  skip: { sv: ['inte kontrollerad', 'inte kontrollerade'], en: ['skipped', 'skipped'] },
-  error: { sv: ['kunde inte kontrolleras', 'kunde inte kontrolleras'], en: ['could not be checked', 'could not be checked'] },
+/** "2 godkända" / "2 passed": a count of checks with one outcome. */
+const COUNT_WORDS: Record<Status, (n: number) => Localized> = {
+  pass: (n) => counted(n, { one: 'godkänd', other: 'godkända' }, { one: 'passed', other: 'passed' }),
+  warn: (n) => counted(n, { one: 'varning', other: 'varningar' }, { one: 'warning', other: 'warnings' }),
+  fail: (n) => counted(n, { one: 'fel', other: 'fel' }, { one: 'failed', other: 'failed' }),
+  skip: (n) => counted(n, { one: 'inte kontrollerad', other: 'inte kontrollerade' }, { one: 'skipped', other: 'skipped' }),
+  error: (n) => counted(n, { one: 'kunde inte kontrolleras', other: 'kunde inte kontrolleras' }, { one: 'could not be checked', other: 'could not be checked' }),
 };
 
 /** A check that failed or was skipped because of another: said instead of repeating the cause. */
@@ -82,10 +68,6 @@ export function countsPhrase(report: RenderedReport): string {
   const order: Status[] = ['fail', 'error', 'warn', 'pass', 'skip'];
   const parts = order
     .filter((s) => report.summary[s] > 0)
-    .map((s) => {
-      const n = report.summary[s];
-      const [one, other] = COUNT_WORDS[s][lang];
-      return plural(n, lang, { one, other });
-    });
+    .map((s) => pick(COUNT_WORDS[s](report.summary[s]), lang));
   return parts.join(', ');
 }

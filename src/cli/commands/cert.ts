@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { msg, pickAll } from '../../i18n/index.js';
 import type { Probe } from '../../model.js';
 import { CARD_CERT_ID, createCardCertProbe } from '../../probes/card-cert.js';
 import { selectProbes } from '../../runner.js';
@@ -6,9 +7,12 @@ import type { CommandModule } from '../kit.js';
 import { runAndReport } from '../run-report.js';
 
 const HELP = {
-  sv: {
-    description: 'lista och bedöm certifikaten på kortet, eller i filer som anges med --cert',
-    after: `
+  description: msg(
+    'lista och bedöm certifikaten på kortet, eller i filer som anges med --cert',
+    'list and judge the certificates on the card, or in files given with --cert',
+  ),
+  after: msg(
+    `
 Exempel:
   siths-doctor cert                            certifikaten på kortet i läsaren
   siths-doctor cert --cert kort.cer            en exporterad certifikatfil (PEM eller DER)
@@ -16,10 +20,7 @@ Exempel:
   siths-doctor cert --format json              alla uppgifter om varje certifikat, för skript
 
 Personuppgifter (namn, HSA-id, personnummer, e-post) döljs om du inte anger --show-personal-data.`,
-  },
-  en: {
-    description: 'list and judge the certificates on the card, or in files given with --cert',
-    after: `
+    `
 Examples:
   siths-doctor cert                            the certificates on the card in the reader
   siths-doctor cert --cert card.cer            an exported certificate file (PEM or DER)
@@ -27,8 +28,8 @@ Examples:
   siths-doctor cert --format json              every fact of every certificate, for scripts
 
 Personal data (names, HSA-ids, personal numbers, e-mail) is hidden unless you pass --show-personal-data.`,
-  },
-} as const;
+  ),
+};
 
 /** The card-cert check, listing every fact of every certificate: the registry's own card-cert gives way to it. */
 const listingProbe = createCardCertProbe({ listing: true });
@@ -40,7 +41,7 @@ function withListing(registry: readonly Probe[]): Probe[] {
 
 /** `cert`: the card-cert check (and what it needs), with each certificate's details shown in the text report too. */
 export const certCommand: CommandModule = (program, kit) => {
-  const help = HELP[kit.lang];
+  const help = pickAll(HELP, kit.lang);
   kit
     .subcommand(program, 'cert', ['report', 'run', 'card'])
     .description(help.description)

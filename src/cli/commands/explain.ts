@@ -11,7 +11,7 @@ import { SYMBOL } from '../../report/text.js';
 import { STATUS_WORD } from '../../report/words.js';
 import { decodeSupportCode, formatSupportCode, type CodeState } from '../../support-code.js';
 
-const NOT_RUN = { sv: 'kördes inte', en: 'not run' } as const;
+const NOT_RUN = msg('kördes inte', 'not run');
 
 /** `explain CODE`: the per-check outcome a support code stands for. Throws SupportCodeError for a mistyped code. */
 export function renderExplanation(code: string, probes: readonly Probe<object>[], options: DoctorOptions): string {
@@ -24,7 +24,7 @@ export function renderExplanation(code: string, probes: readonly Probe<object>[]
     return probe ? pick(titleOf(probe, asRun), lang) : id;
   };
   const shown = formatSupportCode(code);
-  const word = (state: CodeState): string => (state === 'not-run' ? NOT_RUN[lang] : STATUS_WORD[state][lang]);
+  const word = (state: CodeState): string => pick(state === 'not-run' ? NOT_RUN : STATUS_WORD[state], lang);
   const checks = decoded.checks.map((c) => ({ id: c.id, title: title(c.id), status: c.state }));
   if (options.format === 'json') {
     return JSON.stringify({ schemaVersion: 1, supportCode: shown, layout: decoded.layout, certificates: decoded.certificates, checks }, null, 2) + '\n';

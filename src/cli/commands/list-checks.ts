@@ -3,14 +3,20 @@ import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { requireFormat } from '../common.js';
 import type { CommandModule } from '../kit.js';
 import { emit } from '../run-report.js';
-import { pick, type Lang } from '../../i18n/index.js';
+import { msg, pick, pickAll, type Lang } from '../../i18n/index.js';
 import { dependenciesOf, type Probe } from '../../model.js';
 import type { DoctorOptions } from '../../options.js';
 
 const HEAD = {
-  sv: { id: 'id', title: 'kontroll', deps: 'kräver', net: 'nätverk', alias: 'även', only: 'bara', none: '–', more: 'Mer om varje kontroll, dess utfall och detaljer: docs/checks.md i siths-doctors källkod.' },
-  en: { id: 'id', title: 'check', deps: 'needs', net: 'network', alias: 'also', only: 'only', none: '–', more: "More on each check, its outcomes and details: docs/checks.md in siths-doctor's source." },
-} as const;
+  id: msg('id', 'id'),
+  title: msg('kontroll', 'check'),
+  deps: msg('kräver', 'needs'),
+  net: msg('nätverk', 'network'),
+  alias: msg('även', 'also'),
+  only: msg('bara', 'only'),
+  none: msg('–', '–'),
+  more: msg('Mer om varje kontroll, dess utfall och detaljer: docs/checks.md i siths-doctors källkod.', "More on each check, its outcomes and details: docs/checks.md in siths-doctor's source."),
+};
 
 /** `list-checks`: what each probe checks and what it depends on, in the chosen format. */
 export function renderCheckList(probes: readonly Probe<object>[], options: DoctorOptions): string {
@@ -25,7 +31,7 @@ export function renderCheckList(probes: readonly Probe<object>[], options: Docto
     ...(p.platforms ? { platforms: [...p.platforms] } : {}),
   }));
   if (options.format === 'json') return JSON.stringify({ schemaVersion: 1, checks: rows }, null, 2) + '\n';
-  const h = HEAD[lang];
+  const h = pickAll(HEAD, lang);
   if (options.format === 'markdown') {
     const lines = [`| ${h.id} | ${h.title} | ${h.deps} |`, '|---|---|---|'];
     for (const r of rows) {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { msg, pick, type Lang } from '../../i18n/index.js';
+import { msg, pick, pickAll, type Lang } from '../../i18n/index.js';
 import { selectProbes, UsageError } from '../../runner.js';
 import { requireFormat } from '../common.js';
 import type { CommandModule } from '../kit.js';
@@ -10,12 +10,18 @@ import { runAndReport } from '../run-report.js';
 const MAX_DURATION_SECONDS = 86_400;
 
 const HELP = {
-  sv: {
-    description: 'lista kortläsare och kort; med --watch: visa varje händelse när den sker',
-    group: 'Bevakning:',
-    watch: 'stanna kvar och skriv ut varje händelse (läsare ansluten eller borttagen, kort isatt eller uttaget) med tidsstämpel',
-    duration: 'avsluta bevakningen efter så många sekunder',
-    after: `
+  description: msg(
+    'lista kortläsare och kort; med --watch: visa varje händelse när den sker',
+    'list card readers and cards; with --watch: show each event as it happens',
+  ),
+  group: msg('Bevakning:', 'Watch:'),
+  watch: msg(
+    'stanna kvar och skriv ut varje händelse (läsare ansluten eller borttagen, kort isatt eller uttaget) med tidsstämpel',
+    'stay and print each event (reader attached or removed, card inserted or removed) with a timestamp',
+  ),
+  duration: msg('avsluta bevakningen efter så många sekunder', 'end the watch after this many seconds'),
+  after: msg(
+    `
 Exempel:
   siths-doctor readers                       kortläsare och kort, en gång
   siths-doctor readers --watch               bevaka tills Ctrl-C
@@ -25,13 +31,7 @@ Exempel:
 Med --watch skrivs en rad per händelse till standard ut, med --format json ett
 JSON-objekt per rad. Slutkod 0 vid Ctrl-C eller när tiden gått ut, 1 om
 smartkortstjänsten försvinner.`,
-  },
-  en: {
-    description: 'list card readers and cards; with --watch: show each event as it happens',
-    group: 'Watch:',
-    watch: 'stay and print each event (reader attached or removed, card inserted or removed) with a timestamp',
-    duration: 'end the watch after this many seconds',
-    after: `
+    `
 Examples:
   siths-doctor readers                       card readers and cards, once
   siths-doctor readers --watch               watch until Ctrl-C
@@ -41,8 +41,8 @@ Examples:
 With --watch, one line per event goes to standard output; with --format json,
 one JSON object per line. Exit code 0 on Ctrl-C or when the time is up, 1 when
 the smart card service goes away.`,
-  },
-} as const;
+  ),
+};
 
 export function parseDurationSeconds(value: string, lang: Lang): number {
   const seconds = Number(value);
@@ -56,7 +56,7 @@ export function parseDurationSeconds(value: string, lang: Lang): number {
 
 /** `readers`: the reader and card checks, once; `readers --watch`: live events. */
 export const readersCommand: CommandModule = (program, kit) => {
-  const help = HELP[kit.lang];
+  const help = pickAll(HELP, kit.lang);
   kit
     .subcommand(program, 'readers', ['report', 'run'])
     .description(help.description)
