@@ -16,8 +16,6 @@ export const WORDS = {
   checking: msg('Kontrollerar', 'Checking'),
   noChecks: msg('Inga kontroller kördes.', 'No checks were run.'),
   forTheAgent: msg('För supporten', 'For the helpdesk'),
-  commands: msg('Kommandon', 'Commands'),
-  links: msg('Läs mer', 'Read more'),
 } satisfies Record<string, Localized>;
 
 /** Said on stderr once --output has written the report. */
