@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { analyseCertificate, issuerChainOf } from '../src/x509/analyse.js';
 import type { CertificateFacts, NameAttribute } from '../src/x509/facts.js';
@@ -32,11 +34,17 @@ function detailsOf(o: ReturnType<typeof outcome>): CardCertDetails {
   return o.details as CardCertDetails;
 }
 
-describe('parsing card certificates with node-forge and node:crypto', () => {
-  it('reads an RSA certificate with node-forge', () => {
+/** The serial as node-forge, which read RSA certificates before, showed it: the INTEGER's content in upper-case hex. */
+function forgeSerial(der: Buffer): string {
+  return forge.pki.certificateFromAsn1(forge.asn1.fromDer(der.toString('binary'))).serialNumber.toUpperCase();
+}
+
+describe('parsing card certificates from the DER, one path for every key type', () => {
+  it('reads an RSA certificate: key size and serial as before', () => {
     const f = facts('card-hsa-auth-valid');
-    expect(f.parser).toBe('node-forge');
     expect(f.key).toEqual({ type: 'RSA', bits: 2048 });
+    expect(f.serialNumber).toMatch(/^01[0-9A-F]{12}$/);
+    expect(f.serialNumber).toBe(forgeSerial(pki.der('card-hsa-auth-valid')));
     expect(f.subject.map((a) => `${a.label}=${a.value}`)).toEqual([
       'C=SE',
       'O=Region Test (TEST)',
@@ -51,12 +59,14 @@ describe('parsing card certificates with node-forge and node:crypto', () => {
     expect(f.notAfter.toISOString()).toBe(pki.manifest.certificates['card-hsa-auth-valid']!.notAfter);
   });
 
-  it('reads an EC certificate, which node-forge cannot, through X509Certificate into the same model', () => {
+  it('reads an EC certificate into the same model: curve, size and serial as OpenSSL reads them', () => {
     const ec = facts('card-hsa-auth-ec');
     const rsa = facts('card-hsa-auth-valid');
-    expect(ec.parser).toBe('node-crypto');
     expect(ec.key).toEqual({ type: 'EC', bits: 256, curve: 'prime256v1' });
-    // Everything but the key and serial comes out exactly as on the forge path.
+    expect(ec.serialNumber).toMatch(/^01[0-9A-F]{12}$/);
+    expect(ec.serialNumber).toBe(new X509Certificate(pki.der('card-hsa-auth-ec')).serialNumber);
+    expect(ec.serialNumber).not.toBe(rsa.serialNumber);
+    // Everything but the key and serial comes out exactly as for the RSA certificate.
     expect(ec.subject).toEqual(rsa.subject);
     expect(ec.issuer).toEqual(rsa.issuer);
     expect(ec.keyUsage).toEqual(rsa.keyUsage);
