@@ -7,6 +7,7 @@ import { splitCertificateFile, type CertificateSet } from '../src/x509/inputs.js
 import { analyseSet, isAnalysed, judge, type Reason } from '../src/x509/judge.js';
 import { certificateOutcome, type CardCertDetails, type OutcomeContext } from '../src/x509/outcome.js';
 import { parseCertificate } from '../src/x509/parse.js';
+import { signatureAlgorithmName } from '../src/x509/signature-algorithms.js';
 import { redactDeep } from '../src/personal.js';
 import { fixedClock } from './helpers/system.js';
 import { testPki } from './helpers/pki.js';
@@ -74,6 +75,20 @@ describe('parsing card certificates from the DER, one path for every key type', 
     expect(ec.emails).toEqual(rsa.emails);
     expect(ec.signatureAlgorithm).toBe('sha256WithRSAEncryption');
     expect(ec.sha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  });
+
+  it('names signature algorithms as node-forge did, the ones it did not know by their RFC names, others by OID', () => {
+    const forgeNames = forge.pki.oids as Record<string, string>;
+    const signatures = ['md5WithRSAEncryption', 'sha1WithRSAEncryption', 'sha1WithRSASignature', 'sha256WithRSAEncryption', 'sha384WithRSAEncryption', 'sha512WithRSAEncryption', 'RSASSA-PSS', 'dsa-with-sha1', 'EdDSA25519'];
+    for (const name of signatures) {
+      const oid = forgeNames[name]!;
+      expect(forgeNames[oid]).toBe(name);
+      expect(signatureAlgorithmName(oid)).toBe(name);
+    }
+    expect(signatureAlgorithmName('1.2.840.10045.4.3.2')).toBe('ecdsa-with-SHA256');
+    expect(signatureAlgorithmName('1.2.840.10045.4.3.3')).toBe('ecdsa-with-SHA384');
+    expect(signatureAlgorithmName('1.2.3.4')).toBe('1.2.3.4');
+    expect(facts('card-hsa-auth-valid').signatureAlgorithm).toBe('sha256WithRSAEncryption');
   });
 
   it('decodes UTF-8 names and reads the Efos policy', () => {

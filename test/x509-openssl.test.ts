@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { ATTRIBUTE_LABELS, type NameAttribute, type PublicKeyFacts } from '../src/x509/facts.js';
@@ -98,7 +100,34 @@ function crossCheck(certificates: readonly { name: string; der: Buffer }[]): voi
   }
 }
 
-describeWith('certificates read as OpenSSL reads them', [{ need: path.join(CA_DIR, 'ca-certificates.crt'), debianPackage: 'ca-certificates' }], () => {
+/** TEST certificates for the key types no CA store holds, made by `openssl req -x509`; their serial is negative or has its top bit set. */
+function opensslMade(): { name: string; der: Buffer }[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'siths-doctor-keys-'));
+  const openssl = (args: readonly string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+  };
+  try {
+    openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:1024', '-out', 'dsa.param']);
+    const kinds: [string, string[], string][] = [
+      ['ed25519', ['ed25519'], '-0x05'],
+      ['ed448', ['ed448'], '0x80A1'],
+      ['rsa-pss', ['rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048'], '0xFF00'],
+      ['dsa', ['dsa:dsa.param'], '-0x8000'],
+      ['secp521r1', ['ec', '-pkeyopt', 'ec_paramgen_curve:secp521r1'], '0'],
+      ['brainpoolP256r1', ['ec', '-pkeyopt', 'ec_paramgen_curve:brainpoolP256r1'], '0x7F'],
+      ['secp256k1', ['ec', '-pkeyopt', 'ec_paramgen_curve:secp256k1'], '0x80'],
+    ];
+    return kinds.map(([name, newkey, serial]) => {
+      openssl(['req', '-x509', '-newkey', ...newkey, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-nodes', '-days', '1', '-subj', `/O=siths-doctor (TEST)/CN=TEST ${name}`, '-set_serial', serial]);
+      return { name, der: pemBlocks(path.join(dir, `${name}.pem`))[0]! };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describeWith('certificates read as OpenSSL reads them', [{ need: path.join(CA_DIR, 'ca-certificates.crt'), debianPackage: 'ca-certificates' }, { need: 'openssl', debianPackage: 'openssl' }], () => {
   it("every certificate in Debian's CA store", () => {
     const store = certificatesIn(CA_DIR, /\.pem$/);
     // A store this small is not the CA store: nothing real would have been compared.
@@ -117,6 +146,23 @@ describeWith('certificates read as OpenSSL reads them', [{ need: path.join(CA_DI
     const ours = [...certificatesIn('fixtures/public', /\.pem$/), ...Object.keys(pki.manifest.certificates).map((name) => ({ name, der: pki.der(name) }))];
     expect(ours.length).toBeGreaterThan(50);
     crossCheck(ours);
+  });
+
+  it('Ed25519, Ed448, RSA-PSS, DSA and the less common curves, with negative and top-bit serials', () => {
+    const made = opensslMade();
+    crossCheck(made);
+    const keys = made.map(({ der }) => (parseCertificate(der) as { facts: { key: unknown } }).facts.key);
+    expect(keys).toEqual([
+      { type: 'Ed25519', bits: 256 },
+      { type: 'Ed448', bits: 456 },
+      { type: 'RSA-PSS', bits: 2048 },
+      { type: 'DSA', bits: 1024 },
+      { type: 'EC', bits: 521, curve: 'secp521r1' },
+      { type: 'EC', bits: 256, curve: 'brainpoolP256r1' },
+      { type: 'EC', bits: 256, curve: 'secp256k1' },
+    ]);
+    const serials = made.map(({ der }) => (parseCertificate(der) as { facts: { serialNumber: string } }).facts.serialNumber);
+    expect(serials).toEqual(['FB', '0080A1', '00FF00', '8000', '00', '7F', '0080']);
   });
 
   it('serials with the top bit set keep their leading 00, as on RSA certificates before; OpenSSL shows the same number without it', () => {

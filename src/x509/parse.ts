@@ -123,6 +123,7 @@ function tbsFields(tbs: DerNode | undefined) {
   };
   return {
     serialNumber: field(0, TYPE.INTEGER),
+    signature: field(1, TYPE.SEQUENCE),
     issuer: field(2, TYPE.SEQUENCE),
     validity: field(3, TYPE.SEQUENCE),
     subject: field(4, TYPE.SEQUENCE),
