@@ -277,6 +277,33 @@ export function timeOf(node: DerNode | undefined): Date | undefined {
   return new Date(local.getTime() - offsetMinutes * 60_000);
 }
 
+/** The elements of a SEQUENCE (or SET); DerError for anything else. */
+export function sequenceOf(node: DerNode | undefined, what: string, type: number = TYPE.SEQUENCE): readonly DerNode[] {
+  if (!isUniversal(node, type) || !node.constructed) throw new DerError(`${what} is not a ${type === TYPE.SET ? 'SET' : 'SEQUENCE'}`);
+  return node.children;
+}
+
+/** The dotted OID; DerError when the element is not a readable OBJECT IDENTIFIER. */
+export function oid(node: DerNode | undefined): string {
+  const dotted = oidOf(node);
+  if (dotted === undefined) throw new DerError('not an object identifier');
+  return dotted;
+}
+
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL } (RFC 5280 4.1.1.2). */
+export function algorithmOf(node: DerNode | undefined): { readonly oid: string; readonly parameters?: DerNode } {
+  const [algorithm, parameters, ...more] = sequenceOf(node, 'algorithm');
+  if (more.length > 0) throw new DerError('algorithm has too many fields');
+  return { oid: oid(algorithm), ...(parameters ? { parameters } : {}) };
+}
+
+/** The bytes of a BIT STRING of whole bytes (a signature, a key), after its unused-bits octet; DerError otherwise. */
+export function bitStringBytes(node: DerNode | undefined, what: string): Buffer {
+  const bits = isUniversal(node, TYPE.BITSTRING) ? bytesOf(node) : undefined;
+  if (!bits || bits[0] !== 0) throw new DerError(`${what} is not a BIT STRING of whole bytes`);
+  return bits.subarray(1);
+}
+
 /** The dotted form of an OBJECT IDENTIFIER's content; undefined when it is not one. */
 export function oidOf(node: DerNode | undefined): string | undefined {
   const bytes = isUniversal(node, TYPE.OID) ? bytesOf(node) : undefined;
@@ -287,7 +314,9 @@ export function decodeOid(bytes: Buffer): string | undefined {
   if (bytes.length === 0 || bytes.length > 64) return undefined;
   const arcs: number[] = [];
   let value = 0;
-  for (const byte of bytes) {
+  for (const [i, byte] of bytes.entries()) {
+    // X.690 8.19.2: a subidentifier in the fewest bytes, so never one that starts with 0x80 (OpenSSL refuses it too).
+    if (byte === 0x80 && (i === 0 || (bytes[i - 1]! & 0x80) === 0)) return undefined;
     value = value * 128 + (byte & 0x7f);
     if (value > Number.MAX_SAFE_INTEGER / 128) return undefined;
     if ((byte & 0x80) === 0) {
@@ -302,6 +331,31 @@ export function decodeOid(bytes: Buffer): string | undefined {
 /** An attribute value as text: a universal string by its type, anything else as "#hex" of its content (RFC 4514 2.4). */
 export function textOf(node: DerNode): string {
   return node.tagClass === TAG_CLASS.UNIVERSAL && !node.constructed ? decodeString(node.type, node.value) : `#${node.value.toString('hex')}`;
+}
+
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** False for a universal string element that is not what its type says: UTF-8 that is not, an odd-length BMPString, a UniversalString beyond Unicode. */
+export function isWellFormedString(node: DerNode): boolean {
+  if (node.tagClass !== TAG_CLASS.UNIVERSAL || node.constructed) return true;
+  const value = node.value;
+  switch (node.type) {
+    case TYPE.UTF8:
+      try {
+        FATAL_UTF8.decode(value);
+        return true;
+      } catch {
+        return false;
+      }
+    case TYPE.BMPSTRING:
+      return value.length % 2 === 0;
+    case TYPE.UNIVERSALSTRING:
+      if (value.length % 4 !== 0) return false;
+      for (let i = 0; i < value.length; i += 4) if (value.readUInt32BE(i) > 0x10ffff) return false;
+      return true;
+    default:
+      return true;
+  }
 }
 
 /** The text of a string element by its universal type; "#hex" for one that is not text. */

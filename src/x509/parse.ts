@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { bytesOf, children, declaredDerLength, isContext, isUniversal, oidOf, readDerExactly, textOf, timeOf, TYPE, type DerNode } from '../der.js';
+import { algorithmOf, bitStringBytes, bytesOf, children, declaredDerLength, isContext, isUniversal, isWellFormedString, oid, readDerExactly, sequenceOf, TAG_CLASS, textOf, timeOf, TYPE, type DerNode } from '../der.js';
 import { ATTRIBUTE_LABELS, cleanText, type CertificateFacts, type NameAttribute } from './facts.js';
 import { KEY_USAGE_BITS, type KeyUsage } from './known-cas.js';
 import { publicKeyFacts } from './public-key.js';
@@ -86,17 +86,11 @@ function childrenOf(node: DerNode | undefined): readonly DerNode[] {
   return node.children;
 }
 
-/** The dotted OID, or an exception when the element is not a readable OBJECT IDENTIFIER. */
-function oid(node: DerNode | undefined): string {
-  const dotted = oidOf(node);
-  if (dotted === undefined) throw new Error('not an object identifier');
-  return dotted;
-}
-
 /** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING } (RFC 5280 4.1). */
 function structureOf(tree: DerNode) {
-  const [tbsCertificate, algorithm, signature, ...more] = childrenOf(tree);
-  if (!isUniversal(signature, TYPE.BITSTRING) || more.length > 0) throw new Error('not a signed certificate');
+  const [tbsCertificate, algorithm, signature, ...more] = sequenceOf(tree, 'certificate');
+  bitStringBytes(signature, 'signature');
+  if (more.length > 0) throw new Error('more than a signed certificate');
   const tbs = tbsFields(tbsCertificate);
   const [notBefore, notAfter] = validityDates(tbs.validity);
   return {
@@ -105,36 +99,44 @@ function structureOf(tree: DerNode) {
     serialNumber: serialOf(tbs.serialNumber),
     notBefore,
     notAfter,
-    key: publicKeyFacts(tbs.subjectPublicKeyInfo),
-    signatureAlgorithm: signatureAlgorithmName(oid(childrenOf(algorithm)[0])),
-    ...extensionFacts(tbs.extensions ? childrenOf(childrenOf(tbs.extensions)[0]) : []),
+    key: publicKeyFacts(sequenceOf(tbs.subjectPublicKeyInfo, 'public key info')),
+    signatureAlgorithm: signatureAlgorithmName(algorithmOf(algorithm).oid),
+    ...extensionFacts(tbs.extensions ? sequenceOf(childrenOf(tbs.extensions)[0], 'extensions') : []),
   };
 }
 
 /** TBSCertificate: [0] version?, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, [1]?, [2]?, [3] extensions? */
 function tbsFields(tbs: DerNode | undefined) {
-  if (!isUniversal(tbs, TYPE.SEQUENCE)) throw new Error('no TBSCertificate');
-  const fields = childrenOf(tbs);
+  const fields = sequenceOf(tbs, 'TBSCertificate');
   const at = isContext(fields[0], 0) ? 1 : 0;
+  // version [0] EXPLICIT INTEGER { v1(0), v2(1), v3(2) }
+  if (at === 1 && !(fields[0]!.constructed && fields[0]!.children.length === 1 && isUniversal(fields[0]!.children[0], TYPE.INTEGER))) throw new Error('version is not an INTEGER');
   const field = (i: number, type: number): DerNode => {
     const f = fields[at + i];
-    if (!isUniversal(f, type)) throw new Error('certificate fields missing');
+    if (!isUniversal(f, type) || f.constructed !== (type === TYPE.SEQUENCE)) throw new Error('certificate fields missing');
     return f;
   };
+  algorithmOf(field(1, TYPE.SEQUENCE));
+  // After the key only issuerUniqueID [1], subjectUniqueID [2] and extensions [3] may follow.
+  const optional = fields.slice(at + 6);
+  if (optional.some((f) => f.tagClass !== TAG_CLASS.CONTEXT || f.type < 1 || f.type > 3)) throw new Error('unexpected field after the key');
   return {
     serialNumber: field(0, TYPE.INTEGER),
-    signature: field(1, TYPE.SEQUENCE),
     issuer: field(2, TYPE.SEQUENCE),
     validity: field(3, TYPE.SEQUENCE),
     subject: field(4, TYPE.SEQUENCE),
     subjectPublicKeyInfo: field(5, TYPE.SEQUENCE),
-    extensions: fields.slice(at + 6).find((f) => isContext(f, 3)),
+    extensions: optional.find((f) => isContext(f, 3)),
   };
 }
 
 /** The serial's content octets in upper-case hex, as certificate viewers show them (a leading 00 of a positive serial kept). */
 function serialOf(serial: DerNode): string {
-  if (serial.value.length === 0) throw new Error('empty serial number');
+  const [first, second] = serial.value;
+  // X.690 8.3.2: an INTEGER in the fewest bytes (no 00 before a byte below 80, no FF before one from 80), as OpenSSL requires.
+  if (first === undefined || (second !== undefined && ((first === 0x00 && second < 0x80) || (first === 0xff && second >= 0x80)))) {
+    throw new Error('serial number is not a minimal INTEGER');
+  }
   return serial.value.toString('hex').toUpperCase();
 }
 
@@ -156,9 +158,9 @@ function extensionFacts(extensions: readonly DerNode[]) {
   let isCa = false;
   let emails: string[] = [];
   for (const extension of extensions) {
-    const parts = childrenOf(extension);
-    const value = bytesOf(parts.at(-1));
-    if (!value) throw new Error('extension without a value');
+    const parts = sequenceOf(extension, 'extension');
+    const value = isUniversal(parts.at(-1), TYPE.OCTETSTRING) ? bytesOf(parts.at(-1)) : undefined;
+    if (!value || parts.length < 2 || parts.length > 3 || (parts.length === 3 && !isUniversal(parts[1], TYPE.BOOLEAN))) throw new Error('extension is not { OID, critical?, OCTET STRING }');
     switch (oid(parts[0])) {
       case '2.5.29.15': {
         // KeyUsage BIT STRING: unused-bits byte, then bit 0 (digitalSignature) as the top bit.
@@ -191,11 +193,14 @@ function extensionFacts(extensions: readonly DerNode[]) {
 
 /** Name ::= SEQUENCE OF SET OF AttributeTypeAndValue { type OID, value }, in DER order. */
 function nameAttributes(name: DerNode): NameAttribute[] {
-  return childrenOf(name).flatMap((rdn) =>
-    childrenOf(rdn).map((atv) => {
-      const [type, value] = childrenOf(atv);
+  return sequenceOf(name, 'name').flatMap((rdn) =>
+    sequenceOf(rdn, 'name part', TYPE.SET).map((atv) => {
+      const [type, value, ...more] = sequenceOf(atv, 'attribute');
+      if (!value || more.length > 0) throw new Error('attribute is not { type, value }');
+      // As OpenSSL and node-forge refused them: a string that is not what its type says (UTF-8 that is not, an odd-length BMPString).
+      if (!isWellFormedString(value)) throw new Error('attribute value is a malformed string');
       const dotted = oid(type);
-      return { oid: dotted, label: ATTRIBUTE_LABELS[dotted] ?? dotted, value: value ? cleanText(textOf(value)) : '' };
+      return { oid: dotted, label: ATTRIBUTE_LABELS[dotted] ?? dotted, value: cleanText(textOf(value)) };
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { bytesOf, children, isUniversal, oidOf, readDerExactly, TYPE, unsignedBitLength, type DerNode } from '../der.js';
+import { algorithmOf, bitStringBytes, children, isUniversal, oidOf, readDerExactly, sequenceOf, TYPE, unsignedBitLength, type DerNode } from '../der.js';
 import type { PublicKeyFacts } from './facts.js';
 
 /**
@@ -7,11 +7,11 @@ import type { PublicKeyFacts } from './facts.js';
  * Types and curve names are the ones Node's KeyObject gives (OpenSSL's), so
  * a report reads the same whichever way the key was once read.
  */
-export function publicKeyFacts(spki: DerNode): PublicKeyFacts {
-  const [algorithm, key] = children(spki);
-  const [kind, parameters] = children(algorithm);
-  const oid = oidOf(kind);
-  if (!oid || !isUniversal(key, TYPE.BITSTRING)) throw new Error('no public key');
+export function publicKeyFacts(spki: readonly DerNode[]): PublicKeyFacts {
+  const [algorithm, bitString, ...more] = spki;
+  const { oid, parameters } = algorithmOf(algorithm);
+  const key = bitStringBytes(bitString, 'public key');
+  if (more.length > 0) throw new Error('public key has too many fields');
   switch (oid) {
     case RSA_ENCRYPTION:
       return { type: 'RSA', bits: rsaModulusBits(key) };
@@ -29,8 +29,12 @@ export function publicKeyFacts(spki: DerNode): PublicKeyFacts {
       const p = children(parameters)[0];
       return { type: 'DSA', ...(isUniversal(p, TYPE.INTEGER) ? { bits: unsignedBitLength(p.value) } : {}) };
     }
-    default:
-      return OTHER_KEYS[oid] ?? { type: oid };
+    default: {
+      // A key algorithm nobody here knows is most likely a damaged OID; OpenSSL refused those certificates too.
+      const known = OTHER_KEYS[oid];
+      if (!known) throw new Error(`unknown public key algorithm ${oid}`);
+      return known;
+    }
   }
 }
 
@@ -39,12 +43,10 @@ const RSASSA_PSS = '1.2.840.113549.1.1.10';
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 const DSA = '1.2.840.10040.4.1';
 
-/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1), in the BIT STRING after its unused-bits byte. */
-function rsaModulusBits(key: DerNode): number {
-  const bits = bytesOf(key);
-  if (!bits || bits[0] !== 0) throw new Error('RSA key is not whole bytes');
-  const [modulus, exponent] = children(readDerExactly(bits.subarray(1)));
-  if (!isUniversal(modulus, TYPE.INTEGER) || !isUniversal(exponent, TYPE.INTEGER)) throw new Error('not an RSA public key');
+/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1), the BIT STRING's content. */
+function rsaModulusBits(key: Buffer): number {
+  const [modulus, exponent, ...more] = sequenceOf(readDerExactly(key), 'RSA public key');
+  if (!isUniversal(modulus, TYPE.INTEGER) || !isUniversal(exponent, TYPE.INTEGER) || more.length > 0) throw new Error('not an RSA public key');
   return unsignedBitLength(modulus.value);
 }
 
