@@ -197,7 +197,7 @@ function nameAttributes(name: DerNode): NameAttribute[] {
     sequenceOf(rdn, 'name part', TYPE.SET).map((atv) => {
       const [type, value, ...more] = sequenceOf(atv, 'attribute');
       if (!value || more.length > 0) throw new Error('attribute is not { type, value }');
-      // As OpenSSL and node-forge refused them: a string that is not what its type says (UTF-8 that is not, an odd-length BMPString).
+      // As OpenSSL refuses them: a string that is not what its type says (UTF-8 that is not, an odd-length BMPString).
       if (!isWellFormedString(value)) throw new Error('attribute value is a malformed string');
       const dotted = oid(type);
       return { oid: dotted, label: ATTRIBUTE_LABELS[dotted] ?? dotted, value: cleanText(textOf(value)) };
