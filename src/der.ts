@@ -21,6 +21,7 @@ export const TYPE = {
   UTF8: 12,
   SEQUENCE: 16,
   SET: 17,
+  NUMERICSTRING: 18,
   PRINTABLESTRING: 19,
   T61STRING: 20,
   IA5STRING: 22,
@@ -239,6 +240,70 @@ export function booleanOf(node: DerNode | undefined): boolean | undefined {
   return bytes && bytes.length === 1 ? bytes[0] !== 0 : undefined;
 }
 
+/** The bit length of an unsigned INTEGER's content (an RSA modulus, a DSA prime): leading zero bits do not count. */
+export function unsignedBitLength(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i++;
+  if (i === bytes.length) return 0;
+  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
+}
+
+/**
+ * The instant a UTCTime or GeneralizedTime says; undefined when the element
+ * is neither, an invalid Date when its text is not a time. Read as
+ * RFC 5280 and X.680 write them: UTCTime YYMMDDhhmm[ss] with a two-digit year
+ * below 50 in 20YY, 50 and up in 19YY; GeneralizedTime YYYYMMDDhhmmss[.f];
+ * both end in Z or an offset +hhmm / -hhmm. Fields out of range (month 13,
+ * 31 April, second 60) are invalid rather than rolled over into the next.
+ */
+export function timeOf(node: DerNode | undefined): Date | undefined {
+  const utc = isUniversal(node, TYPE.UTCTIME);
+  if (!utc && !isUniversal(node, TYPE.GENERALIZEDTIME)) return undefined;
+  const text = bytesOf(node)?.toString('latin1') ?? '';
+  const m = utc ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(text) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?(Z|[+-]\d{4})$/.exec(text);
+  if (!m) return new Date(NaN);
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((f) => Number(f ?? '0')) as [number, number, number, number, number, number];
+  const fullYear = utc ? year + (year >= 50 ? 1900 : 2000) : year;
+  const zone = m.at(-1)!;
+  const offsetMinutes = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
+  // GeneralizedTime's fraction in milliseconds, computed as node-forge did so the instant is the same to the millisecond.
+  const ms = !utc && m[7] ? Math.trunc(parseFloat(m[7]) * 1000) : 0;
+  const local = new Date(0);
+  local.setUTCFullYear(fullYear, month, 0);
+  const daysInMonth = local.getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return new Date(NaN);
+  local.setUTCFullYear(fullYear, month - 1, day);
+  local.setUTCHours(hour, minute, second, ms);
+  return new Date(local.getTime() - offsetMinutes * 60_000);
+}
+
+/** The elements of a SEQUENCE (or SET); DerError for anything else. */
+export function sequenceOf(node: DerNode | undefined, what: string, type: number = TYPE.SEQUENCE): readonly DerNode[] {
+  if (!isUniversal(node, type) || !node.constructed) throw new DerError(`${what} is not a ${type === TYPE.SET ? 'SET' : 'SEQUENCE'}`);
+  return node.children;
+}
+
+/** The dotted OID; DerError when the element is not a readable OBJECT IDENTIFIER. */
+export function oid(node: DerNode | undefined): string {
+  const dotted = oidOf(node);
+  if (dotted === undefined) throw new DerError('not an object identifier');
+  return dotted;
+}
+
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL } (RFC 5280 4.1.1.2). */
+export function algorithmOf(node: DerNode | undefined): { readonly oid: string; readonly parameters?: DerNode } {
+  const [algorithm, parameters, ...more] = sequenceOf(node, 'algorithm');
+  if (more.length > 0) throw new DerError('algorithm has too many fields');
+  return { oid: oid(algorithm), ...(parameters ? { parameters } : {}) };
+}
+
+/** The bytes of a BIT STRING of whole bytes (a signature, a key), after its unused-bits octet; DerError otherwise. */
+export function bitStringBytes(node: DerNode | undefined, what: string): Buffer {
+  const bits = isUniversal(node, TYPE.BITSTRING) ? bytesOf(node) : undefined;
+  if (!bits || bits[0] !== 0) throw new DerError(`${what} is not a BIT STRING of whole bytes`);
+  return bits.subarray(1);
+}
+
 /** The dotted form of an OBJECT IDENTIFIER's content; undefined when it is not one. */
 export function oidOf(node: DerNode | undefined): string | undefined {
   const bytes = isUniversal(node, TYPE.OID) ? bytesOf(node) : undefined;
@@ -249,7 +314,9 @@ export function decodeOid(bytes: Buffer): string | undefined {
   if (bytes.length === 0 || bytes.length > 64) return undefined;
   const arcs: number[] = [];
   let value = 0;
-  for (const byte of bytes) {
+  for (const [i, byte] of bytes.entries()) {
+    // X.690 8.19.2: a subidentifier in the fewest bytes, so never one that starts with 0x80 (OpenSSL refuses it too).
+    if (byte === 0x80 && (i === 0 || (bytes[i - 1]! & 0x80) === 0)) return undefined;
     value = value * 128 + (byte & 0x7f);
     if (value > Number.MAX_SAFE_INTEGER / 128) return undefined;
     if ((byte & 0x80) === 0) {
@@ -261,11 +328,42 @@ export function decodeOid(bytes: Buffer): string | undefined {
   return (bytes.at(-1)! & 0x80) === 0 ? arcs.join('.') : undefined;
 }
 
+/** An attribute value as text: a universal string by its type, anything else as "#hex" of its content (RFC 4514 2.4). */
+export function textOf(node: DerNode): string {
+  return node.tagClass === TAG_CLASS.UNIVERSAL && !node.constructed ? decodeString(node.type, node.value) : `#${node.value.toString('hex')}`;
+}
+
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** False for a universal string element that is not what its type says: UTF-8 that is not, an odd-length BMPString, a UniversalString beyond Unicode. */
+export function isWellFormedString(node: DerNode): boolean {
+  if (node.tagClass !== TAG_CLASS.UNIVERSAL || node.constructed) return true;
+  const value = node.value;
+  switch (node.type) {
+    case TYPE.UTF8:
+      try {
+        FATAL_UTF8.decode(value);
+        return true;
+      } catch {
+        return false;
+      }
+    case TYPE.BMPSTRING:
+      return value.length % 2 === 0;
+    case TYPE.UNIVERSALSTRING:
+      if (value.length % 4 !== 0) return false;
+      for (let i = 0; i < value.length; i += 4) if (value.readUInt32BE(i) > 0x10ffff) return false;
+      return true;
+    default:
+      return true;
+  }
+}
+
 /** The text of a string element by its universal type; "#hex" for one that is not text. */
 export function decodeString(type: number, value: Buffer): string {
   switch (type) {
     case TYPE.UTF8:
       return value.toString('utf8');
+    case TYPE.NUMERICSTRING:
     case TYPE.PRINTABLESTRING:
     case TYPE.IA5STRING:
     case TYPE.VISIBLESTRING:

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,9 +109,10 @@ describe('siths-doctor cert --cert FILE (the built tool, as a child process)', (
       role: 'end-entity',
       purposes: ['authentication'],
       identity: 'hsa-id',
-      parser: 'node-crypto',
       anomalies: [],
     });
+    expect(details.certificates[0]!.serialNumber).toBe(new X509Certificate(pki.der('card-hsa-auth-ec')).serialNumber);
+    expect(details.certificates[0]).not.toHaveProperty('parser');
     expect(details.certificates[0]!.notAfter).toBe(pki.manifest.certificates['card-hsa-auth-ec']!.notAfter.replace(/\.\d{3}Z$/, '.000Z'));
   });
 

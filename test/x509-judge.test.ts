@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { analyseCertificate, issuerChainOf } from '../src/x509/analyse.js';
 import type { CertificateFacts, NameAttribute } from '../src/x509/facts.js';
@@ -5,6 +7,7 @@ import { splitCertificateFile, type CertificateSet } from '../src/x509/inputs.js
 import { analyseSet, isAnalysed, judge, type Reason } from '../src/x509/judge.js';
 import { certificateOutcome, type CardCertDetails, type OutcomeContext } from '../src/x509/outcome.js';
 import { parseCertificate } from '../src/x509/parse.js';
+import { signatureAlgorithmName } from '../src/x509/signature-algorithms.js';
 import { redactDeep } from '../src/personal.js';
 import { fixedClock } from './helpers/system.js';
 import { testPki } from './helpers/pki.js';
@@ -32,11 +35,17 @@ function detailsOf(o: ReturnType<typeof outcome>): CardCertDetails {
   return o.details as CardCertDetails;
 }
 
-describe('parsing card certificates with node-forge and node:crypto', () => {
-  it('reads an RSA certificate with node-forge', () => {
+/** The serial as node-forge, which read RSA certificates before, showed it: the INTEGER's content in upper-case hex. */
+function forgeSerial(der: Buffer): string {
+  return forge.pki.certificateFromAsn1(forge.asn1.fromDer(der.toString('binary'))).serialNumber.toUpperCase();
+}
+
+describe('parsing card certificates from the DER, one path for every key type', () => {
+  it('reads an RSA certificate: key size and serial as before', () => {
     const f = facts('card-hsa-auth-valid');
-    expect(f.parser).toBe('node-forge');
     expect(f.key).toEqual({ type: 'RSA', bits: 2048 });
+    expect(f.serialNumber).toMatch(/^01[0-9A-F]{12}$/);
+    expect(f.serialNumber).toBe(forgeSerial(pki.der('card-hsa-auth-valid')));
     expect(f.subject.map((a) => `${a.label}=${a.value}`)).toEqual([
       'C=SE',
       'O=Region Test (TEST)',
@@ -51,12 +60,14 @@ describe('parsing card certificates with node-forge and node:crypto', () => {
     expect(f.notAfter.toISOString()).toBe(pki.manifest.certificates['card-hsa-auth-valid']!.notAfter);
   });
 
-  it('reads an EC certificate, which node-forge cannot, through X509Certificate into the same model', () => {
+  it('reads an EC certificate into the same model: curve, size and serial as OpenSSL reads them', () => {
     const ec = facts('card-hsa-auth-ec');
     const rsa = facts('card-hsa-auth-valid');
-    expect(ec.parser).toBe('node-crypto');
     expect(ec.key).toEqual({ type: 'EC', bits: 256, curve: 'prime256v1' });
-    // Everything but the key and serial comes out exactly as on the forge path.
+    expect(ec.serialNumber).toMatch(/^01[0-9A-F]{12}$/);
+    expect(ec.serialNumber).toBe(new X509Certificate(pki.der('card-hsa-auth-ec')).serialNumber);
+    expect(ec.serialNumber).not.toBe(rsa.serialNumber);
+    // Everything but the key and serial comes out exactly as for the RSA certificate.
     expect(ec.subject).toEqual(rsa.subject);
     expect(ec.issuer).toEqual(rsa.issuer);
     expect(ec.keyUsage).toEqual(rsa.keyUsage);
@@ -64,6 +75,20 @@ describe('parsing card certificates with node-forge and node:crypto', () => {
     expect(ec.emails).toEqual(rsa.emails);
     expect(ec.signatureAlgorithm).toBe('sha256WithRSAEncryption');
     expect(ec.sha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  });
+
+  it('names signature algorithms as node-forge did, the ones it did not know by their RFC names, others by OID', () => {
+    const forgeNames = forge.pki.oids as Record<string, string>;
+    const signatures = ['md5WithRSAEncryption', 'sha1WithRSAEncryption', 'sha1WithRSASignature', 'sha256WithRSAEncryption', 'sha384WithRSAEncryption', 'sha512WithRSAEncryption', 'RSASSA-PSS', 'dsa-with-sha1', 'EdDSA25519'];
+    for (const name of signatures) {
+      const oid = forgeNames[name]!;
+      expect(forgeNames[oid]).toBe(name);
+      expect(signatureAlgorithmName(oid)).toBe(name);
+    }
+    expect(signatureAlgorithmName('1.2.840.10045.4.3.2')).toBe('ecdsa-with-SHA256');
+    expect(signatureAlgorithmName('1.2.840.10045.4.3.3')).toBe('ecdsa-with-SHA384');
+    expect(signatureAlgorithmName('1.2.3.4')).toBe('1.2.3.4');
+    expect(facts('card-hsa-auth-valid').signatureAlgorithm).toBe('sha256WithRSAEncryption');
   });
 
   it('decodes UTF-8 names and reads the Efos policy', () => {

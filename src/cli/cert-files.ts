@@ -33,7 +33,7 @@ async function refusal(file: string): Promise<Localized | undefined> {
       'holds a private key. Never send private keys (.pfx, .p12, .key) to anyone; export the certificate alone (.cer) and run again',
     );
   }
-  // The certificate parser (node-forge) loads only when --cert is given: start-up stays light.
+  // The certificate code (src/x509) loads only when --cert is given: start-up stays light.
   const [{ analyseSet, isAnalysed }, { problemText }] = await Promise.all([import('../x509/judge.js'), import('../x509/describe.js')]);
   const judged = analyseSet({ source: 'files', inputs }, new Date());
   const first = judged[0];

@@ -31,7 +31,7 @@ export async function runAndReport(request: RunAndReportRequest): Promise<number
   const { options, io, system } = request;
   if (options.output !== undefined) await planOutput(options.output);
   await checkInputFiles(inputFilesOf(options));
-  // Loaded only for --cert: it reads certificates (node-forge), which no other command start needs.
+  // Loaded only for --cert: it reads certificates (src/x509), which no other command start needs.
   if (options.certFiles.length > 0) await (await import('./cert-files.js')).checkCertificateFiles(options.certFiles);
 
   // Ctrl-C stops every probe (each is aborted and releases what it holds) and ends with 130.

@@ -51,7 +51,7 @@ export function createCardCertProbe(style: { readonly listing: boolean }): Probe
     uses: [clockProbe.id],
     waitingFor: msg('väntar på att kortet ska svara…', 'waiting for the card to answer…'),
     async run(ctx) {
-      // The certificate parser (node-forge) is loaded only when this check runs.
+      // The certificate code (src/x509) is loaded only when this check runs.
       const [{ certificateSetFromCards, certificateSetFromFiles }, { certificateOutcome }] = await Promise.all([
         import('../x509/inputs.js'),
         import('../x509/outcome.js'),

@@ -6,7 +6,7 @@
  * back as undefined, never as an exception.
  */
 
-import { DerError, decodeOid, decodeString, isUniversal, readDerExactly, TAG_CLASS, TYPE, type DerNode } from '../der.js';
+import { DerError, decodeOid, isUniversal, readDerExactly, textOf, TYPE, type DerNode } from '../der.js';
 import { ATTRIBUTE_LABELS, cleanText } from '../x509/facts.js';
 
 /** An attribute's short name and value, in DER order. */
@@ -34,8 +34,7 @@ export function parseName(der: Buffer): NameAttribute[][] | undefined {
       const [kind, value] = atv.children as [DerNode, DerNode];
       const oid = isUniversal(kind, TYPE.OID) && !kind.constructed ? decodeOid(kind.value) : undefined;
       if (!oid) return undefined;
-      const text = value.tagClass === TAG_CLASS.UNIVERSAL && !value.constructed ? decodeString(value.type, value.value) : `#${value.value.toString('hex')}`;
-      set.push({ type: ATTRIBUTE_LABELS[oid] ?? oid, value: cleanText(text) });
+      set.push({ type: ATTRIBUTE_LABELS[oid] ?? oid, value: cleanText(textOf(value)) });
     }
     out.push(set);
   }

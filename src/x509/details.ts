@@ -59,7 +59,6 @@ export type CertificateDetails =
       readonly policies: readonly { readonly oid: string; readonly name?: string }[];
       readonly sha256: string;
       readonly sizeBytes: number;
-      readonly parser: CertificateAnalysis['facts']['parser'];
       readonly family: CertificateAnalysis['family'];
       readonly test: boolean;
       readonly testMarker: CertificateAnalysis['testMarker'] | null;
@@ -142,7 +141,6 @@ export function certificateDetails(item: JudgedCertificate): CertificateDetails 
     policies: f.policies.map((oid) => ({ oid, name: POLICY_NAMES[oid] })),
     sha256: f.sha256,
     sizeBytes: f.sizeBytes,
-    parser: f.parser,
     family: a.family,
     test: a.test,
     testMarker: a.testMarker ?? null,

@@ -18,17 +18,14 @@ export interface PublicKeyFacts {
 }
 
 /**
- * What a certificate says, independent of the library that read its key.
- * src/x509/parse.ts fills it (names, dates and extensions from src/der.ts;
- * key and serial from node-forge for RSA, X509Certificate for the rest), and
- * everything after parsing works on it alone.
+ * What a certificate says. src/x509/parse.ts fills it from the DER (with
+ * src/der.ts), and everything after parsing works on it alone.
  */
 export interface CertificateFacts {
-  readonly parser: 'node-forge' | 'node-crypto';
   readonly sizeBytes: number;
   readonly subject: readonly NameAttribute[];
   readonly issuer: readonly NameAttribute[];
-  /** Upper-case hex, as certificate viewers show it. */
+  /** The INTEGER's content octets in upper-case hex, as certificate viewers show it (a leading 00 kept). */
   readonly serialNumber: string;
   readonly notBefore: Date;
   readonly notAfter: Date;

@@ -1,10 +1,9 @@
-import { createHash, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
-import { bytesOf, children, declaredDerLength, isContext, isUniversal, readDerExactly, TYPE, type DerNode } from '../der.js';
-import { ATTRIBUTE_LABELS, cleanText, type CertificateFacts, type NameAttribute, type PublicKeyFacts } from './facts.js';
+import { createHash } from 'node:crypto';
+import { algorithmOf, bitStringBytes, bytesOf, children, declaredDerLength, isContext, isUniversal, isWellFormedString, oid, readDerExactly, sequenceOf, TAG_CLASS, textOf, timeOf, TYPE, type DerNode } from '../der.js';
+import { ATTRIBUTE_LABELS, cleanText, type CertificateFacts, type NameAttribute } from './facts.js';
 import { KEY_USAGE_BITS, type KeyUsage } from './known-cas.js';
-
-const { asn1, pki } = forge;
+import { publicKeyFacts } from './public-key.js';
+import { signatureAlgorithmName } from './signature-algorithms.js';
 
 /**
  * Larger than any file a smart card holds (a transparent EF is at most 64 KiB);
@@ -20,7 +19,7 @@ export type CertificateProblem =
   | 'truncated'
   /** A whole certificate-sized element, then more bytes. */
   | 'trailing-data'
-  /** Not DER, or DER that is not an X.509 certificate, or one neither parser can read. */
+  /** Not DER, or DER that is not an X.509 certificate, or one too damaged to read. */
   | 'not-a-certificate'
   /** Validity dates that cannot be read, or that end before they begin. */
   | 'bad-dates';
@@ -31,11 +30,9 @@ export type ParseResult =
 
 /**
  * Read one DER certificate. Never throws: every input ends in facts or in a
- * named problem. One model: names, dates, extensions and the signature
- * algorithm are read from the DER with src/der.ts for every certificate;
- * only the key and the serial come from a certificate library: node-forge
- * for RSA keys, and for any other key (EC on newer cards), which forge
- * refuses, Node's X509Certificate (OpenSSL).
+ * named problem. One path for every key type (RSA, EC on newer cards, ...):
+ * the whole certificate is read from the DER with src/der.ts, which checks
+ * every length against the bytes that are there.
  */
 export function parseCertificate(bytes: Uint8Array): ParseResult {
   if (bytes.length === 0) return { ok: false, problem: 'empty', error: 'no bytes' };
@@ -58,19 +55,9 @@ export function parseCertificate(bytes: Uint8Array): ParseResult {
   } catch (err) {
     return { ok: false, problem: 'not-a-certificate', error: `DER: ${messageOf(err)}` };
   }
-  let key: KeyPart;
-  try {
-    key = fromForge(der);
-  } catch (forgeError) {
-    try {
-      key = fromNodeCrypto(der);
-    } catch (nodeError) {
-      return { ok: false, problem: 'not-a-certificate', error: `node-forge: ${messageOf(forgeError)}; node:crypto: ${messageOf(nodeError)}` };
-    }
-  }
   let facts: CertificateFacts;
   try {
-    facts = { ...key, ...structureOf(tree), sizeBytes: der.length, sha256: fingerprint(der) };
+    facts = { ...structureOf(tree), sizeBytes: der.length, sha256: fingerprint(der) };
   } catch (err) {
     return { ok: false, problem: 'not-a-certificate', error: `certificate: ${messageOf(err)}` };
   }
@@ -94,100 +81,73 @@ function outerFraming(der: Buffer): Framing {
   return { kind: 'ok' };
 }
 
-/** What a certificate library reads: whether it is a certificate at all, its key and serial. */
-type KeyPart = Pick<CertificateFacts, 'parser' | 'key' | 'serialNumber'>;
-
-/** RSA certificates: node-forge. */
-function fromForge(der: Buffer): KeyPart {
-  const cert = pki.certificateFromAsn1(asn1.fromDer(forge.util.createBuffer(der.toString('binary')), true));
-  const key = cert.publicKey as forge.pki.rsa.PublicKey;
-  return { parser: 'node-forge', serialNumber: cert.serialNumber.toUpperCase(), key: { type: 'RSA', bits: key.n.bitLength() } };
-}
-
-/** Any other key type: Node's X509Certificate (OpenSSL). */
-function fromNodeCrypto(der: Buffer): KeyPart {
-  const x509 = new X509Certificate(der);
-  return { parser: 'node-crypto', serialNumber: x509.serialNumber.toUpperCase(), key: keyFacts(x509) };
-}
-
 function childrenOf(node: DerNode | undefined): readonly DerNode[] {
   if (!node || !node.constructed) throw new Error('unexpected certificate structure');
   return node.children;
 }
 
-/** Names, dates, extensions and the signature algorithm, from the DER itself. */
+/** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING } (RFC 5280 4.1). */
 function structureOf(tree: DerNode) {
-  const tbs = tbsFields(tree);
+  const [tbsCertificate, algorithm, signature, ...more] = sequenceOf(tree, 'certificate');
+  bitStringBytes(signature, 'signature');
+  if (more.length > 0) throw new Error('more than a signed certificate');
+  const tbs = tbsFields(tbsCertificate);
   const [notBefore, notAfter] = validityDates(tbs.validity);
   return {
     subject: nameAttributes(tbs.subject),
     issuer: nameAttributes(tbs.issuer),
+    serialNumber: serialOf(tbs.serialNumber),
     notBefore,
     notAfter,
-    signatureAlgorithm: oidName(oidOf(childrenOf(childrenOf(tree)[1])[0])),
-    ...extensionFacts(tbs.extensions ? childrenOf(childrenOf(tbs.extensions)[0]) : []),
+    key: publicKeyFacts(sequenceOf(tbs.subjectPublicKeyInfo, 'public key info')),
+    signatureAlgorithm: signatureAlgorithmName(algorithmOf(algorithm).oid),
+    ...extensionFacts(tbs.extensions ? sequenceOf(childrenOf(tbs.extensions)[0], 'extensions') : []),
   };
 }
 
 /** TBSCertificate: [0] version?, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, [1]?, [2]?, [3] extensions? */
-function tbsFields(tree: DerNode) {
-  const fields = childrenOf(childrenOf(tree)[0]);
+function tbsFields(tbs: DerNode | undefined) {
+  const fields = sequenceOf(tbs, 'TBSCertificate');
   const at = isContext(fields[0], 0) ? 1 : 0;
-  const field = (i: number): DerNode => {
+  // version [0] EXPLICIT INTEGER { v1(0), v2(1), v3(2) }
+  if (at === 1 && !(fields[0]!.constructed && fields[0]!.children.length === 1 && isUniversal(fields[0]!.children[0], TYPE.INTEGER))) throw new Error('version is not an INTEGER');
+  const field = (i: number, type: number): DerNode => {
     const f = fields[at + i];
-    if (!f) throw new Error('certificate fields missing');
+    if (!isUniversal(f, type) || f.constructed !== (type === TYPE.SEQUENCE)) throw new Error('certificate fields missing');
     return f;
   };
+  algorithmOf(field(1, TYPE.SEQUENCE));
+  // After the key only issuerUniqueID [1], subjectUniqueID [2] and extensions [3] may follow.
+  const optional = fields.slice(at + 6);
+  if (optional.some((f) => f.tagClass !== TAG_CLASS.CONTEXT || f.type < 1 || f.type > 3)) throw new Error('unexpected field after the key');
   return {
-    issuer: field(2),
-    validity: field(3),
-    subject: field(4),
-    extensions: fields.slice(at + 6).find((f) => isContext(f, 3)),
+    serialNumber: field(0, TYPE.INTEGER),
+    issuer: field(2, TYPE.SEQUENCE),
+    validity: field(3, TYPE.SEQUENCE),
+    subject: field(4, TYPE.SEQUENCE),
+    subjectPublicKeyInfo: field(5, TYPE.SEQUENCE),
+    extensions: optional.find((f) => isContext(f, 3)),
   };
+}
+
+/** The serial's content octets in upper-case hex, as certificate viewers show them (a leading 00 of a positive serial kept). */
+function serialOf(serial: DerNode): string {
+  const [first, second] = serial.value;
+  // X.690 8.3.2: an INTEGER in the fewest bytes (no 00 before a byte below 80, no FF before one from 80), as OpenSSL requires.
+  if (first === undefined || (second !== undefined && ((first === 0x00 && second < 0x80) || (first === 0xff && second >= 0x80)))) {
+    throw new Error('serial number is not a minimal INTEGER');
+  }
+  return serial.value.toString('hex').toUpperCase();
 }
 
 function validityDates(validity: DerNode): [Date, Date] {
   const times = childrenOf(validity).map((t) => {
-    const text = bytesOf(t)?.toString('binary');
-    if (text === undefined) throw new Error('validity is not a time');
-    if (isUniversal(t, TYPE.UTCTIME)) return asn1.utcTimeToDate(text);
-    if (isUniversal(t, TYPE.GENERALIZEDTIME)) return asn1.generalizedTimeToDate(text);
-    throw new Error('validity is not a time');
+    const time = timeOf(t);
+    if (time === undefined) throw new Error('validity is not a time');
+    return time;
   });
   if (times.length !== 2) throw new Error('validity needs two times');
   return [times[0]!, times[1]!];
-}
-
-/** forge's reading of an OID, which the classification tables were written against (it keeps what a damaged OID still says). */
-function oidOf(node: DerNode | undefined): string {
-  const bytes = bytesOf(node);
-  if (!bytes) throw new Error('not an object identifier');
-  return asn1.derToOid(bytes.toString('binary'));
-}
-
-function keyFacts(x509: X509Certificate): PublicKeyFacts {
-  const key = x509.publicKey;
-  const details = key.asymmetricKeyDetails ?? {};
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-    case 'rsa-pss':
-      return { type: key.asymmetricKeyType === 'rsa' ? 'RSA' : 'RSA-PSS', bits: details.modulusLength };
-    case 'ec':
-      return { type: 'EC', bits: curveBits(details.namedCurve), curve: details.namedCurve };
-    case 'ed25519':
-      return { type: 'Ed25519', bits: 256 };
-    case 'ed448':
-      return { type: 'Ed448', bits: 456 };
-    case 'dsa':
-      return { type: 'DSA', bits: details.modulusLength };
-    default:
-      return { type: key.asymmetricKeyType ?? 'unknown' };
-  }
-}
-
-function curveBits(curve: string | undefined): number | undefined {
-  const m = /(\d{3})/.exec(curve ?? '');
-  return m ? Number(m[1]) : undefined;
 }
 
 /** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }: the ones siths-doctor judges. */
@@ -198,10 +158,10 @@ function extensionFacts(extensions: readonly DerNode[]) {
   let isCa = false;
   let emails: string[] = [];
   for (const extension of extensions) {
-    const parts = childrenOf(extension);
-    const value = bytesOf(parts.at(-1));
-    if (!value) throw new Error('extension without a value');
-    switch (oidOf(parts[0])) {
+    const parts = sequenceOf(extension, 'extension');
+    const value = isUniversal(parts.at(-1), TYPE.OCTETSTRING) ? bytesOf(parts.at(-1)) : undefined;
+    if (!value || parts.length < 2 || parts.length > 3 || (parts.length === 3 && !isUniversal(parts[1], TYPE.BOOLEAN))) throw new Error('extension is not { OID, critical?, OCTET STRING }');
+    switch (oid(parts[0])) {
       case '2.5.29.15': {
         // KeyUsage BIT STRING: unused-bits byte, then bit 0 (digitalSignature) as the top bit.
         const bits = bytesOf(readDerExactly(value)) ?? Buffer.alloc(0);
@@ -214,11 +174,11 @@ function extensionFacts(extensions: readonly DerNode[]) {
         break;
       }
       case '2.5.29.37':
-        extendedKeyUsage = childrenOf(readDerExactly(value)).map(oidOf);
+        extendedKeyUsage = childrenOf(readDerExactly(value)).map(oid);
         break;
       case '2.5.29.32':
         // PolicyInformation ::= SEQUENCE { policyIdentifier, policyQualifiers OPTIONAL }
-        policies = childrenOf(readDerExactly(value)).map((info) => oidOf(childrenOf(info)[0]));
+        policies = childrenOf(readDerExactly(value)).map((info) => oid(childrenOf(info)[0]));
         break;
       case '2.5.29.17':
         // rfc822Name [1] IA5String
@@ -233,38 +193,16 @@ function extensionFacts(extensions: readonly DerNode[]) {
 
 /** Name ::= SEQUENCE OF SET OF AttributeTypeAndValue { type OID, value }, in DER order. */
 function nameAttributes(name: DerNode): NameAttribute[] {
-  return childrenOf(name).flatMap((rdn) =>
-    childrenOf(rdn).map((atv) => {
-      const [type, value] = childrenOf(atv);
-      const oid = oidOf(type);
-      return { oid, label: ATTRIBUTE_LABELS[oid] ?? oid, value: cleanText(decodeString(value)) };
+  return sequenceOf(name, 'name').flatMap((rdn) =>
+    sequenceOf(rdn, 'name part', TYPE.SET).map((atv) => {
+      const [type, value, ...more] = sequenceOf(atv, 'attribute');
+      if (!value || more.length > 0) throw new Error('attribute is not { type, value }');
+      // As OpenSSL refuses them: a string that is not what its type says (UTF-8 that is not, an odd-length BMPString).
+      if (!isWellFormedString(value)) throw new Error('attribute value is a malformed string');
+      const dotted = oid(type);
+      return { oid: dotted, label: ATTRIBUTE_LABELS[dotted] ?? dotted, value: cleanText(textOf(value)) };
     }),
   );
-}
-
-/** An attribute value by its string type; empty for one that is not a string. */
-function decodeString(node: DerNode | undefined): string {
-  const raw = bytesOf(node);
-  if (!node || !raw) return '';
-  switch (node.type) {
-    case TYPE.UTF8:
-      return raw.toString('utf8');
-    case TYPE.BMPSTRING:
-      return raw.length % 2 === 0 ? Buffer.from(raw).swap16().toString('utf16le') : raw.toString('latin1');
-    case TYPE.UNIVERSALSTRING: // UCS-4 big-endian
-      return raw.length % 4 === 0 ? [...Array(raw.length / 4).keys()].map((i) => safeCodePoint(raw.readUInt32BE(i * 4))).join('') : raw.toString('latin1');
-    default:
-      return raw.toString('latin1');
-  }
-}
-
-function safeCodePoint(cp: number): string {
-  return cp <= 0x10ffff ? String.fromCodePoint(cp) : '\uFFFD';
-}
-
-function oidName(oid: string): string {
-  const name = (pki.oids as Record<string, string | undefined>)[oid];
-  return name ?? oid;
 }
 
 function fingerprint(der: Buffer): string {
