@@ -276,6 +276,20 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
       await waitFor(() => !alive(ahead!), 20_000, () => `the child started ahead (${ahead}) still runs`);
     });
 
+    it('the child gets the run’s environment, less NODE_EXTRA_CA_CERTS (a helper opens no TLS, and Node would read the file as it starts)', async () => {
+      tokenWithCertificate();
+      const script = path.join(scratch, 'env-child.mjs');
+      const seen = path.join(scratch, 'child-env.json');
+      writeFileSync(script, `import { writeFileSync } from 'node:fs';\nwriteFileSync(process.env.CHILD_ENV, JSON.stringify(process.env));\nawait import(${JSON.stringify(pathToFileURL(PKCS11_CHILD).href)});\n`);
+      const env = { ...hsm.env, CHILD_ENV: seen, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' };
+      const inspection = await pkcs11Inspector(script)(SOFTHSM_LIBRARY, { timeoutMs: 20_000, env });
+      // SOFTHSM2_CONF reached the library: it found the token.
+      expect(inspection.kind === 'ok' && inspection.report.slots.some((s) => s.token?.label === 'TEST SITHS')).toBe(true);
+      const childEnv = JSON.parse(readFileSync(seen, 'utf8')) as Record<string, string>;
+      expect(childEnv.SOFTHSM2_CONF).toBe(hsm.env.SOFTHSM2_CONF);
+      expect(childEnv).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
+    });
+
     it('release stops a child no inspection came for', async () => {
       const { script, pids, env } = countedChild();
       const release = pkcs11Inspector(script).prepare!(env);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { helperCommand as selfOrNode } from '../launch/helpers.js';
+import { helperEnv, helperCommand as selfOrNode } from '../launch/helpers.js';
 import { PcscError } from './errors.js';
 import type { HostMessage, HostRequest, WireError, WireWatchEvent } from './host-protocol.js';
 
@@ -33,7 +33,7 @@ export function toPcscError(error: WireError): PcscError {
 export function helperCommand(launch: HostLaunch): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   // Node on the script, or this program itself in helper mode when it is the bundle or an executable (src/launch/helpers.ts).
   const { command, args } = selfOrNode('pcsc-host', launch.script, launch.library ? [launch.library] : [], launch.execArgv);
-  return { command, args, env: { ...launch.env, UV_THREADPOOL_SIZE: '16' } };
+  return { command, args, env: { ...helperEnv(launch.env), UV_THREADPOOL_SIZE: '16' } };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { helperCommand } from '../launch/helpers.js';
+import { helperCommand, helperEnv } from '../launch/helpers.js';
 import { PROTOCOL_FD, parseLine, type ChildResult, type Stage } from './protocol.js';
 
 export interface Pkcs11InspectOptions {
@@ -11,9 +11,9 @@ export interface Pkcs11InspectOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   /**
-   * The complete environment of the child: the run's environment
-   * (ctx.system.env). It is how a library's own settings reach it, such as
-   * SOFTHSM2_CONF for SoftHSM in the tests.
+   * The environment of the child: the run's environment (ctx.system.env),
+   * less what only slows a helper's start (helperEnv). It is how a library's
+   * own settings reach it, such as SOFTHSM2_CONF for SoftHSM in the tests.
    */
   readonly env: ChildEnv;
 }
@@ -92,10 +92,8 @@ class Pkcs11Child {
 
   constructor(childScript: string, env: ChildEnv) {
     const { command, args } = helperCommand('pkcs11-child', childScript, []);
-    const definedEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries(env)) if (v !== undefined) definedEnv[k] = v;
     // In the temp folder: a library that crashes may leave a core file in the working folder.
-    this.process = spawn(command, args, { env: definedEnv, cwd: os.tmpdir(), stdio: ['pipe', 'ignore', 'pipe', 'pipe'], windowsHide: true });
+    this.process = spawn(command, args, { env: helperEnv(env), cwd: os.tmpdir(), stdio: ['pipe', 'ignore', 'pipe', 'pipe'], windowsHide: true });
     const child = this.process;
     // A child that died early (its result was already final) cannot take the path: nothing to report there.
     child.stdin!.on('error', () => undefined);
