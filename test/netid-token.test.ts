@@ -290,6 +290,15 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
       expect(childEnv).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
     });
 
+    it('a library whose path holds a line break still reaches the child whole', async () => {
+      tokenWithCertificate();
+      const odd = path.join(scratch, 'soft\nhsm2 lib.so');
+      symlinkSync(SOFTHSM_LIBRARY, odd);
+      const { token } = await run({ pkcs11Module: odd });
+      expect(token.status).toBe('pass');
+      expect(token.details).toMatchObject({ library: odd });
+    });
+
     it('release stops a child no inspection came for', async () => {
       const { script, pids, env } = countedChild();
       const release = pkcs11Inspector(script).prepare!(env);

@@ -70,12 +70,24 @@ export async function runPkcs11Child(): Promise<void> {
     send({ result: { kind: 'binding-missing', message: messageOf(err) } });
     return;
   }
-  const libraryPath = await firstLine(process.stdin);
+  // One JSON string on a line: a path may hold any character, a line break too.
+  const line = await firstLine(process.stdin);
   // Stdin closed with no path: the parent went away or needs no inspection after all.
-  if (!libraryPath) return;
+  if (line === undefined) return;
+  let libraryPath: unknown;
+  try {
+    libraryPath = JSON.parse(line);
+  } catch {
+    libraryPath = undefined;
+  }
+  if (typeof libraryPath !== 'string' || libraryPath === '') {
+    send({ result: { kind: 'load-failed', message: 'no library path was given' } });
+    return;
+  }
   let lib: Cryptoki;
   try {
-    lib = at('load-library', () => new Cryptoki(libraryPath));
+    const file = libraryPath;
+    lib = at('load-library', () => new Cryptoki(file));
   } catch (err) {
     send({ result: { kind: 'load-failed', message: messageOf(err) } });
     return;

@@ -141,7 +141,7 @@ class Pkcs11Child {
         }, options.timeoutMs),
       );
       this.hold(true);
-      this.process.stdin!.end(`${path.resolve(library)}\n`);
+      this.process.stdin!.end(`${JSON.stringify(path.resolve(library))}\n`);
     });
   }
 
