@@ -8,7 +8,7 @@ import { msg } from '../src/i18n/index.js';
 import type { CheckResult, Probe } from '../src/model.js';
 import type { NetidTokenDetails } from '../src/netid/token-outcome.js';
 import { defaultOptions, type DoctorOptions } from '../src/options.js';
-import { pkcs11Inspector } from '../src/pkcs11/inspector.js';
+import { pkcs11Inspector, type Pkcs11Inspection } from '../src/pkcs11/inspector.js';
 import { netidProbe } from '../src/probes/netid.js';
 import { netidTokenProbe } from '../src/probes/netid-token.js';
 import { runProbes, selectProbes } from '../src/runner.js';
@@ -233,14 +233,19 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     expect(slot.certificates[0].subject).toBe('Tolvan Tolvansson');
   });
   describe('the PKCS#11 child started ahead of its library (prepare)', () => {
-    /** The real child entry behind a wrapper that notes each start's process id, so a test can count and watch the children. */
-    function countedChild(): { script: string; pids: () => number[]; env: NodeJS.ProcessEnv } {
-      const script = path.join(scratch, 'counted-child.mjs');
-      const pidFile = path.join(scratch, 'child-pids');
-      writeFileSync(script, `import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.CHILD_PIDS, process.pid + '\\n');\nawait import(${JSON.stringify(pathToFileURL(PKCS11_CHILD).href)});\n`);
-      const pids = (): number[] => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number) : []);
-      return { script, pids, env: { ...hsm.env, CHILD_PIDS: pidFile } };
+    /** The real child entry behind a wrapper that notes each start (process id and environment), so a test can count and watch the children. */
+    function recordedChild(): { script: string; starts: () => { pid: number; env: Record<string, string> }[]; pids: () => number[]; env: NodeJS.ProcessEnv } {
+      const script = path.join(scratch, 'recorded-child.mjs');
+      const log = path.join(scratch, 'child-starts');
+      writeFileSync(
+        script,
+        `import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.CHILD_STARTS, JSON.stringify({ pid: process.pid, env: process.env }) + '\\n');\nawait import(${JSON.stringify(pathToFileURL(PKCS11_CHILD).href)});\n`,
+      );
+      const starts = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { pid: number; env: Record<string, string> }) : []);
+      return { script, starts, pids: () => starts().map((s) => s.pid), env: { ...hsm.env, CHILD_STARTS: log } };
     }
+    /** The inspection found the test token: the library ran with this test's SoftHSM configuration. */
+    const seesTestToken = (inspection: Pkcs11Inspection): boolean => inspection.kind === 'ok' && inspection.report.slots.some((s) => s.token?.label === 'TEST SITHS');
     /** Running and not a zombie (a child whose parent ended is reaped by whoever adopts it, maybe late). */
     const alive = (pid: number): boolean => {
       try {
@@ -252,25 +257,25 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
 
     it('the child started ahead does the inspection: the library comes later, and no second child starts', async () => {
       tokenWithCertificate();
-      const { script, pids, env } = countedChild();
+      const { script, pids, env } = recordedChild();
       const inspect = pkcs11Inspector(script);
       const release = inspect.prepare!(env);
       await waitFor(() => pids().length === 1, 20_000, () => 'the prepared child did not start');
       const inspection = await inspect(SOFTHSM_LIBRARY, { timeoutMs: 20_000, env });
       release();
       expect(inspection).toMatchObject({ kind: 'ok', report: { library: { manufacturer: 'SoftHSM' } } });
-      expect(inspection.kind === 'ok' && inspection.report.slots.some((s) => s.token?.label === 'TEST SITHS')).toBe(true);
+      expect(seesTestToken(inspection)).toBe(true);
       expect(pids()).toHaveLength(1);
     });
 
     it('an inspection with another environment gets a child of its own, and the one started ahead is stopped', async () => {
       tokenWithCertificate();
-      const { script, pids, env } = countedChild();
+      const { script, pids, env } = recordedChild();
       const inspect = pkcs11Inspector(script);
       inspect.prepare!({ ...env, SOFTHSM2_CONF: '/nonexistent/softhsm2.conf' });
       await waitFor(() => pids().length === 1, 20_000, () => 'the prepared child did not start');
       const inspection = await inspect(SOFTHSM_LIBRARY, { timeoutMs: 20_000, env });
-      expect(inspection.kind === 'ok' && inspection.report.slots.some((s) => s.token?.label === 'TEST SITHS')).toBe(true);
+      expect(seesTestToken(inspection)).toBe(true);
       const [ahead, used] = pids();
       expect(used).toBeDefined();
       await waitFor(() => !alive(ahead!), 20_000, () => `the child started ahead (${ahead}) still runs`);
@@ -278,14 +283,12 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
 
     it('the child gets the run’s environment, less NODE_EXTRA_CA_CERTS (a helper opens no TLS, and Node would read the file as it starts)', async () => {
       tokenWithCertificate();
-      const script = path.join(scratch, 'env-child.mjs');
-      const seen = path.join(scratch, 'child-env.json');
-      writeFileSync(script, `import { writeFileSync } from 'node:fs';\nwriteFileSync(process.env.CHILD_ENV, JSON.stringify(process.env));\nawait import(${JSON.stringify(pathToFileURL(PKCS11_CHILD).href)});\n`);
-      const env = { ...hsm.env, CHILD_ENV: seen, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' };
-      const inspection = await pkcs11Inspector(script)(SOFTHSM_LIBRARY, { timeoutMs: 20_000, env });
+      const recorded = recordedChild();
+      const env = { ...recorded.env, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' };
+      const inspection = await pkcs11Inspector(recorded.script)(SOFTHSM_LIBRARY, { timeoutMs: 20_000, env });
       // SOFTHSM2_CONF reached the library: it found the token.
-      expect(inspection.kind === 'ok' && inspection.report.slots.some((s) => s.token?.label === 'TEST SITHS')).toBe(true);
-      const childEnv = JSON.parse(readFileSync(seen, 'utf8')) as Record<string, string>;
+      expect(seesTestToken(inspection)).toBe(true);
+      const childEnv = recorded.starts()[0]!.env;
       expect(childEnv.SOFTHSM2_CONF).toBe(hsm.env.SOFTHSM2_CONF);
       expect(childEnv).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
     });
@@ -300,7 +303,7 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     });
 
     it('release stops a child no inspection came for', async () => {
-      const { script, pids, env } = countedChild();
+      const { script, pids, env } = recordedChild();
       const release = pkcs11Inspector(script).prepare!(env);
       await waitFor(() => pids().length === 1, 20_000, () => 'the prepared child did not start');
       expect(alive(pids()[0]!)).toBe(true);
@@ -309,7 +312,7 @@ describeWith('netid-token against SoftHSM2 (a real PKCS#11 library)', PREREQUISI
     });
 
     it('holds nothing open: a doctor that never inspects ends by itself, and its child ends with it', async () => {
-      const { script, pids, env } = countedChild();
+      const { script, pids, env } = recordedChild();
       const inspector = pathToFileURL(path.join(path.dirname(PKCS11_CHILD), 'inspector.js')).href;
       const parent = `const { pkcs11Inspector } = await import(${JSON.stringify(inspector)});\npkcs11Inspector(${JSON.stringify(script)}).prepare(process.env);\n`;
       const ended = await runChild(process.execPath, ['--input-type=module', '-e', parent], { env, timeoutMs: 20_000 });
